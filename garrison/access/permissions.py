@@ -1,0 +1,32 @@
+"""Every permission in Garrison, as ``area:resource:action``. Nothing else names a permission."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    DASHBOARD_VIEW = "core:dashboard:view"
+
+    USER_VIEW = "accounts:user:view"
+    USER_MANAGE = "accounts:user:manage"
+    TOKEN_MANAGE_OWN = "accounts:token:manage"
+
+    LABEL_VIEW = "access:label:view"
+    LABEL_MANAGE = "access:label:manage"
+
+    AUDIT_VIEW = "audit:event:view"
+    AUDIT_EXPORT = "audit:event:export"
+
+    TEAM_VIEW = "org:team:view"
+    TEAM_EDIT = "org:team:edit"
+    COMPONENT_VIEW = "org:component:view"
+    COMPONENT_EDIT = "org:component:edit"
+    CLIENT_VIEW = "org:client:view"
+    CLIENT_EDIT = "org:client:edit"
+    RELEASE_VIEW = "org:release:view"
+    RELEASE_EDIT = "org:release:edit"
+
+    # Seeing any embargoed security issue at all (the issue's security level narrows it further).
+    # Holding it makes two-factor sign-in mandatory.
+    ISSUE_EMBARGOED_VIEW = "issues:embargoed:view"

@@ -1,0 +1,32 @@
+"""The JSON API at /api/v1: each app contributes a router; listed here by hand."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from garrison.api import errors
+from garrison.api.auth import BearerToken
+
+api = NinjaAPI(
+    title="Garrison API",
+    version="1",
+    description='Bearer-token API. Errors: {"detail": ..., "errors": [{"field": ..., "message": ...}]}.',
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+
+def _register() -> None:
+    from garrison.accounts.api import router as accounts_router
+    from garrison.audit.api import router as audit_router
+    from garrison.org.api import router as org_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/org", org_router)
+    api.add_router("/audit", audit_router)
+
+
+_register()
