@@ -202,7 +202,9 @@ CONTENT_SECURITY_POLICY = {
 
 # --- static files -------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Unset: static files are served straight from the apps (WHITENOISE_USE_FINDERS). A deployment that runs
+# `collectstatic` sets GARRISON_STATIC_ROOT to the folder it collects into.
+STATIC_ROOT = env_str("GARRISON_STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

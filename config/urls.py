@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from garrison.api.api import api
@@ -7,8 +8,20 @@ urlpatterns = [
     path("account/", include("garrison.accounts.urls")),
     path("org/", include("garrison.org.urls")),
     path("audit/", include("garrison.audit.urls")),
+    path("access/", include("garrison.access.urls")),
     path("api/v1/", api.urls),
 ]
+
+if settings.GARRISON_OIDC_ENABLED:
+    from mozilla_django_oidc.views import OIDCAuthenticationRequestView, OIDCLogoutView
+
+    from garrison.accounts.oidc import GarrisonOIDCCallbackView
+
+    urlpatterns += [
+        path("oidc/authenticate/", OIDCAuthenticationRequestView.as_view(), name="oidc_authentication_init"),
+        path("oidc/callback/", GarrisonOIDCCallbackView.as_view(), name="oidc_authentication_callback"),
+        path("oidc/logout/", OIDCLogoutView.as_view(), name="oidc_logout"),
+    ]
 
 handler400 = "garrison.core.errors.bad_request"
 handler403 = "garrison.core.errors.permission_denied"

@@ -32,6 +32,7 @@ class User(AbstractBaseUser, BaseModel):
     totp_secret_sealed = models.TextField(blank=True, default="")
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_step = models.BigIntegerField(default=0, help_text="Last accepted TOTP time step (no replays).")
+    password_change_required = models.BooleanField(default=False)
 
     # Set per request by API token authentication; narrows the role's permissions (access.policy).
     token_scopes: frozenset[str] | None = None
@@ -96,3 +97,15 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
+
+
+class UserSession(BaseModel):
+    """Which session belongs to whom, so deactivation and "sign out everywhere" end them at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"

@@ -38,7 +38,7 @@ class TokenCheck:
 
 def check(raw: str) -> TokenCheck:
     """Find the live token for ``raw``. Refused tokens get a reason (for the audit log, not the client)."""
-    parts = raw.split("_")
+    parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return TokenCheck(None, "malformed")
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
@@ -66,7 +66,7 @@ def note_use(token: ApiToken) -> None:
 
 
 def note_rejected(raw: str, reason: str) -> None:
-    parts = raw.split("_")
+    parts = raw.split("_", 2)
     prefix = parts[1][:12] if len(parts) == 3 else ""
     token = ApiToken.objects.filter(prefix=prefix).select_related("user").first() if prefix else None
     with transaction.atomic():

@@ -24,7 +24,7 @@ def _field(loc: list[Any] | tuple[Any, ...]) -> str:
     if parts and parts[0] in {"body", "query", "path", "form", "header", "cookie", "file"}:
         parts = parts[1:]
     # ninja wraps a body schema under its parameter name; drop it so clients see their own field names
-    if len(parts) > 1 and parts[0] == "payload":
+    if parts and parts[0] == "payload":
         parts = parts[1:]
     return ".".join(parts) or "body"
 

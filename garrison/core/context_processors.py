@@ -16,4 +16,5 @@ def garrison(request: HttpRequest) -> dict[str, Any]:
         "perms_g": {str(p) for p in effective_permissions(user)},
         "Permission": Permission,
         "garrison_version": settings.GARRISON_VERSION,
+        "sso_enabled": settings.GARRISON_OIDC_ENABLED,
     }

@@ -1,0 +1,1 @@
+"""Every write on accounts. Split by topic: users, mfa, tokens, signin."""
