@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from garrison.core import clock
 from garrison.core.models import BaseModel, ClassifiedModel
 
 
@@ -104,6 +105,13 @@ class ReleaseLine(ClassifiedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def support_ended(self) -> bool:
+        """Unsupported, or past its announced end of support (whatever the status still says)."""
+        if self.status == ReleaseLineStatus.UNSUPPORTED:
+            return True
+        return self.support_ends_on is not None and self.support_ends_on < clock.now().date()
 
 
 class Release(BaseModel):
