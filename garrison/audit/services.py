@@ -6,11 +6,17 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 
+from garrison.access.permissions import Permission
+from garrison.access.policy import require
 from garrison.audit.actions import AuditAction
 from garrison.audit.chain import GENESIS, compute_hash, event_fields
 from garrison.audit.models import AuditChainHead, AuditEvent
+from garrison.audit.selectors import EventFilter, events_for_operator, events_visible_to
 from garrison.core import clock, request_context
+
+EXPORT_FORMATS = ("csv", "jsonl")
 
 
 def _target(target: Any) -> tuple[str, str]:
@@ -82,3 +88,27 @@ def record(
     head.last_seq, head.last_hash = fields["seq"], digest
     head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"export format must be one of {', '.join(EXPORT_FORMATS)} (got {fmt!r})")
+
+
+@transaction.atomic
+def export_record(*, actor: Any, filters: EventFilter, fmt: str) -> QuerySet[AuditEvent]:
+    """Record that ``actor`` exports the events matching ``filters``, and return those events, oldest first
+    (chain order, so a reader can re-check the hashes line by line). The caller streams the query set."""
+    require(actor, Permission.AUDIT_EXPORT)
+    _check_format(fmt)
+    record(action=AuditAction.AUDIT_EXPORTED, actor=actor, data={"format": fmt, "filters": filters.as_data()})
+    return events_visible_to(actor=actor, **filters.as_kwargs()).order_by("seq")
+
+
+@transaction.atomic
+def export_record_operator(*, filters: EventFilter, fmt: str) -> QuerySet[AuditEvent]:
+    """`export_record` for the command line: the operator already holds the database, so no role applies;
+    the event names "cli" as its actor."""
+    _check_format(fmt)
+    record(action=AuditAction.AUDIT_EXPORTED, actor_label="cli", data={"format": fmt, "filters": filters.as_data()})
+    return events_for_operator(filters)

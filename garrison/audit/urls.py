@@ -6,4 +6,6 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.event_list, name="event_list"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.jsonl", views.export_jsonl, name="export_jsonl"),
 ]

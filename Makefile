@@ -1,0 +1,66 @@
+# Garrison: `make run` on a fresh machine serves on http://127.0.0.1:8000; `make test` runs the suite.
+# DATABASE_URL in the environment selects PostgreSQL for both (default: SQLite in var/).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SECRET_KEY_FILE := var/secret_key
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint max-lines chromium
+
+help:
+	@echo "make run    install, migrate, create the first admin, serve on http://127.0.0.1:8000 with the worker"
+	@echo "make test   install, then the test suite (PYTEST_ARGS=... to pass options; DATABASE_URL for PostgreSQL)"
+	@echo "make lint   ruff, ruff format --check, mypy, makemigrations --check, the 800-line limit"
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changed since the last install.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+$(SECRET_KEY_FILE):
+	mkdir -p var
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.tmp
+	chmod 600 $@.tmp
+	mv $@.tmp $@
+	@echo "generated a secret key in $@ (keep it: sessions and derived encryption keys depend on it)"
+
+run: install $(SECRET_KEY_FILE)
+	@chmod 700 var  # the SQLite database and the key live here
+	@if [ -z "$${GARRISON_SECRET_KEY:-}" ]; then export GARRISON_SECRET_KEY_FILE="$${GARRISON_SECRET_KEY_FILE:-$(CURDIR)/$(SECRET_KEY_FILE)}"; fi; \
+	$(BIN)/garrison migrate; \
+	$(BIN)/garrison createadmin --if-none; \
+	exec $(BIN)/garrison serve
+
+# The browser tests drive Debian's Chromium (Playwright's own download cannot be fetched here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  sudo=""; if [ "$$(id -u)" -ne 0 ]; then sudo="sudo"; fi; \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; \
+	fi
+
+test: install chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+max-lines:
+	$(BIN)/python .ci/max_lines.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.test_settings
+	$(BIN)/python .ci/max_lines.py
