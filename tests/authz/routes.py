@@ -1,0 +1,8 @@
+"""Every route of Garrison and who may use it. Keys: URL names for pages, "METHOD /api/v1/path" for the API."""
+
+from __future__ import annotations
+
+from tests.authz import routes_accounts, routes_org
+from tests.authz.spec import Check
+
+MATRIX: dict[str, list[Check]] = {**routes_accounts.ROUTES, **routes_org.ROUTES}
