@@ -47,6 +47,24 @@ def event_fields(
     }
 
 
+def fields_of(event: Any) -> dict[str, Any]:
+    """The hashed fields of a stored event (an AuditEvent row or anything with the same attributes)."""
+    return event_fields(
+        seq=event.seq,
+        created_at=event.created_at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        ip=event.ip,
+        user_agent=event.user_agent,
+        via=event.via,
+        data=event.data,
+        prev_hash=event.prev_hash,
+    )
+
+
 def compute_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
@@ -65,21 +83,7 @@ def find_break(events: Iterable[Any], *, head_seq: int | None, head_hash: str | 
             return Break(expected_seq, f"event #{expected_seq} is missing (next present is #{event.seq})")
         if event.prev_hash != prev:
             return Break(event.seq, "previous-hash link does not match the event before it")
-        fields = event_fields(
-            seq=event.seq,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            action=event.action,
-            target_type=event.target_type,
-            target_id=event.target_id,
-            ip=event.ip,
-            user_agent=event.user_agent,
-            via=event.via,
-            data=event.data,
-            prev_hash=event.prev_hash,
-        )
-        if compute_hash(fields) != event.hash:
+        if compute_hash(fields_of(event)) != event.hash:
             return Break(event.seq, "content does not match its hash (the row was changed)")
         prev, expected_seq = event.hash, expected_seq + 1
     last = expected_seq - 1

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from garrison.audit.chain import event_fields
+from garrison.audit.chain import fields_of
 from garrison.audit.models import AuditEvent
 
 COLUMNS = (
@@ -42,20 +42,7 @@ def safe_cell(value: str) -> str:
 
 def event_record(event: AuditEvent) -> dict[str, Any]:
     """The event as the chain hashed it, with its own hash."""
-    fields = event_fields(
-        seq=event.seq,
-        created_at=event.created_at,
-        actor_id=event.actor_id,
-        actor_label=event.actor_label,
-        action=event.action,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        ip=event.ip,
-        user_agent=event.user_agent,
-        via=event.via,
-        data=event.data,
-        prev_hash=event.prev_hash,
-    )
+    fields = fields_of(event)
     fields["hash"] = event.hash
     return fields
 

@@ -38,13 +38,15 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "garrison.cli", *args]
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[str]) -> str:
+def _wait_healthy(url: str, process: subprocess.Popen[str], headers: dict[str, str] | None = None) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"serve exited early with {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback URL built here)
+                if headers is not None:
+                    headers.update(response.headers.items())
                 return response.read().decode()
         except OSError:
             time.sleep(0.2)
@@ -71,7 +73,8 @@ def test_serve_runs_web_and_worker_and_stops_cleanly_on_sigterm(tmp_path):
         text=True,
     )
     try:
-        body = _wait_healthy(f"http://127.0.0.1:{port}/health", process)
+        headers: dict[str, str] = {}
+        body = _wait_healthy(f"http://127.0.0.1:{port}/health", process, headers)
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     finally:
@@ -80,6 +83,8 @@ def test_serve_runs_web_and_worker_and_stops_cleanly_on_sigterm(tmp_path):
             process.wait()
 
     assert body == '{"status": "ok"}'
+    assert "Server" not in headers  # no server name or version leaks from the real WSGI server
+    assert headers["X-Content-Type-Options"] == "nosniff"
     assert process.returncode == 0
     assert output.rstrip().endswith("task worker stopped\nstopped")
     worker_pid = int(re.search(r"task worker started \(pid (\d+)\)", output).group(1))  # type: ignore[union-attr]
