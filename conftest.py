@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-
-SHARED_FIXTURES = Path(__file__).resolve().parent.parent / "shared" / "fixtures"
-
-
-def shared_fixture(*parts: str) -> Path:
-    """Path to a file in ../shared/fixtures; skips when absent, fails under CI=true (it is always there)."""
-    path = SHARED_FIXTURES.joinpath(*parts)
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"shared fixture missing in CI: {path}")
-        pytest.skip(f"shared fixture not present: {path}")
-    return path
 
 
 @pytest.fixture(autouse=True)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "garrison.audit",
     "garrison.accounts",
     "garrison.org",
+    "garrison.findings",
     "garrison.api",
 ]
 

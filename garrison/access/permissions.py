@@ -27,6 +27,12 @@ class Permission(StrEnum):
     RELEASE_VIEW = "org:release:view"
     RELEASE_EDIT = "org:release:edit"
 
+    FINDING_VIEW = "findings:finding:view"
+    FINDING_TRIAGE = "findings:finding:triage"
+    SCAN_IMPORT = "findings:scan:import"
+    SUPPRESSION_MANAGE = "findings:suppression:manage"
+    RISK_ACCEPT = "findings:risk:accept"
+
     # Seeing any embargoed security issue at all (the issue's security level narrows it further).
     # Holding it makes two-factor sign-in mandatory.
     ISSUE_EMBARGOED_VIEW = "issues:embargoed:view"

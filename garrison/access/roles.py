@@ -21,6 +21,7 @@ class Role(models.TextChoices):
 
 _ORG_VIEW = {P.TEAM_VIEW, P.COMPONENT_VIEW, P.RELEASE_VIEW}
 _ORG_EDIT = {P.TEAM_EDIT, P.COMPONENT_EDIT, P.RELEASE_EDIT, P.CLIENT_EDIT}
+_FINDINGS_WORK = {P.FINDING_VIEW, P.FINDING_TRIAGE, P.SCAN_IMPORT, P.SUPPRESSION_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
     Role.ADMIN: frozenset(P),
@@ -35,9 +36,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.AUDIT_EXPORT,
             P.CLIENT_VIEW,
             P.ISSUE_EMBARGOED_VIEW,
+            P.RISK_ACCEPT,
         }
         | _ORG_VIEW
         | _ORG_EDIT
+        | _FINDINGS_WORK
     ),
     Role.TRIAGER: frozenset(
         {
@@ -50,9 +53,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.ISSUE_EMBARGOED_VIEW,
         }
         | _ORG_VIEW
+        | _FINDINGS_WORK
     ),
     # COMPONENT_EDIT is granted to developers only on components their team is responsible for: see SCOPED.
-    Role.DEVELOPER: frozenset({P.DASHBOARD_VIEW, P.TOKEN_MANAGE_OWN, P.COMPONENT_EDIT} | _ORG_VIEW),
+    # FINDING_TRIAGE and SCAN_IMPORT likewise: only for their own teams' components (pipelines upload scans).
+    Role.DEVELOPER: frozenset(
+        {P.DASHBOARD_VIEW, P.TOKEN_MANAGE_OWN, P.COMPONENT_EDIT, P.FINDING_VIEW, P.FINDING_TRIAGE, P.SCAN_IMPORT}
+        | _ORG_VIEW
+    ),
     Role.AUDITOR: frozenset(
         {
             P.DASHBOARD_VIEW,
@@ -63,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.AUDIT_EXPORT,
             P.CLIENT_VIEW,
             P.ISSUE_EMBARGOED_VIEW,
+            P.FINDING_VIEW,
         }
         | _ORG_VIEW
     ),
@@ -80,6 +89,8 @@ class Scope(StrEnum):
 # (role, permission) pairs that hold only for some objects.
 SCOPED: dict[tuple[str, P], Scope] = {
     (Role.DEVELOPER, P.COMPONENT_EDIT): Scope.RESPONSIBLE_TEAM_MEMBER,
+    (Role.DEVELOPER, P.FINDING_TRIAGE): Scope.RESPONSIBLE_TEAM_MEMBER,
+    (Role.DEVELOPER, P.SCAN_IMPORT): Scope.RESPONSIBLE_TEAM_MEMBER,
 }
 
 # Roles that can see embargoed issues or administer must use two-factor sign-in.

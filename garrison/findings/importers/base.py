@@ -1,0 +1,213 @@
+"""What every importer produces and raises. Importers are pure: bytes in, dataclasses out, no ORM, no I/O
+beyond the stream they are given."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, BinaryIO
+
+import orjson
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+    UNKNOWN = "unknown"
+
+
+class Kind(StrEnum):
+    DEPENDENCY = "dependency"  # a vulnerable package (SCA, container, SBOM with vulnerabilities)
+    CODE = "code"  # static analysis of our own code (SAST, IaC misconfiguration)
+    SECRET = "secret"  # a credential in code or history
+    DAST = "dast"  # a finding on a running endpoint
+    OTHER = "other"
+
+
+class ParseError(Exception):
+    """The report cannot be read. ``position`` says where (``line 14, column 3``, ``byte 2048``, ``$.runs[0]``)."""
+
+    def __init__(self, fmt: str, message: str, position: str = "") -> None:
+        self.format = fmt
+        self.message = message
+        self.position = position
+        where = f" at {position}" if position else ""
+        super().__init__(f"{fmt}: {message}{where}")
+
+
+@dataclass(slots=True)
+class ParsedFinding:
+    title: str
+    tool: str
+    kind: Kind
+    severity: Severity = Severity.UNKNOWN
+    vulnerability_id: str = ""  # the report's primary id: CVE-..., GHSA-..., a rule id for code findings, ...
+    aliases: list[str] = field(default_factory=list)  # other ids of the same vulnerability
+    cvss_v3_vector: str = ""
+    cvss_v3_score: float | None = None
+    cvss_v4_vector: str = ""
+    cvss_v4_score: float | None = None
+    cwes: list[int] = field(default_factory=list)
+    package_name: str = ""
+    package_purl: str = ""  # with the installed version when known: pkg:pypi/django@4.2.1
+    installed_version: str = ""
+    fixed_version: str = ""
+    file_path: str = ""
+    line: int | None = None
+    rule_id: str = ""
+    code_fingerprint: str = ""  # SARIF partialFingerprints or a hash of the normalised snippet; never the line
+    secret_hash: str = ""  # SHA-256 of the secret (see hash_secret); the secret itself is never kept
+    endpoint: str = ""  # DAST: the URL
+    parameter: str = ""  # DAST: the parameter or header
+    description: str = ""
+    references: list[str] = field(default_factory=list)
+    target: str = ""  # what the report says it scanned (image name, directory, host), for display only
+
+
+@dataclass(slots=True)
+class ParsedComponent:
+    """A package an SBOM says the component ships (the inventory)."""
+
+    name: str
+    version: str = ""
+    purl: str = ""
+    type: str = ""  # library, application, container, framework, operating-system, ...
+    licenses: list[str] = field(default_factory=list)
+    supplier: str = ""
+
+
+Parsed = ParsedFinding | ParsedComponent
+
+
+def hash_secret(secret: str) -> str:
+    """What we keep of a secret: enough to recognise it again, nothing to use it."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def hash_snippet(snippet: str) -> str:
+    """A fingerprint of code that survives re-indentation and blank lines, not renames."""
+    normalised = "\n".join(" ".join(line.split()) for line in snippet.splitlines() if line.strip())
+    return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+_SEVERITY_WORDS = {
+    "critical": Severity.CRITICAL,
+    "crit": Severity.CRITICAL,
+    "high": Severity.HIGH,
+    "error": Severity.HIGH,
+    "important": Severity.HIGH,
+    "medium": Severity.MEDIUM,
+    "moderate": Severity.MEDIUM,
+    "warning": Severity.MEDIUM,
+    "low": Severity.LOW,
+    "note": Severity.LOW,
+    "minor": Severity.LOW,
+    "info": Severity.INFO,
+    "informational": Severity.INFO,
+    "information": Severity.INFO,
+    "none": Severity.INFO,
+    "negligible": Severity.INFO,
+    "unknown": Severity.UNKNOWN,
+    "": Severity.UNKNOWN,
+}
+
+
+def severity_from_word(word: Any) -> Severity:
+    return _SEVERITY_WORDS.get(str(word or "").strip().lower(), Severity.UNKNOWN)
+
+
+def severity_from_score(score: float | None) -> Severity:
+    """FIRST's CVSS bands."""
+    if score is None:
+        return Severity.UNKNOWN
+    if score >= 9.0:
+        return Severity.CRITICAL
+    if score >= 7.0:
+        return Severity.HIGH
+    if score >= 4.0:
+        return Severity.MEDIUM
+    if score > 0.0:
+        return Severity.LOW
+    return Severity.INFO
+
+
+MAX_DEPTH = 200
+
+
+def _check_depth(value: Any, fmt: str) -> None:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+
+
+def load_json(source: BinaryIO | bytes, fmt: str) -> Any:
+    """Read a whole JSON document with a clear error (position, invalid UTF-8, too deep). Empty input is None."""
+    data = source if isinstance(source, bytes) else source.read()
+    if not data.strip():
+        return None
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(fmt, f"not valid JSON ({exc.msg})", f"line {exc.lineno}, column {exc.colno}") from None
+    _check_depth(value, fmt)
+    return value
+
+
+def load_json_lines(source: BinaryIO | bytes, fmt: str) -> Iterator[Any]:
+    """JSON Lines / NDJSON: one document per non-empty line, each error naming its line."""
+    data = source if isinstance(source, bytes) else source.read()
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise ParseError(fmt, f"not valid JSON ({exc.msg})", f"line {number}, column {exc.colno}") from None
+        _check_depth(value, fmt)
+        yield value
+
+
+def load_xml(source: BinaryIO | bytes, fmt: str) -> Any:
+    """Parse XML with defusedxml (no entities, no external DTDs: billion laughs and XXE are refused)."""
+    from xml.etree.ElementTree import ParseError as XmlError
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    data = source if isinstance(source, bytes) else source.read()
+    if not data.strip():
+        return None
+    try:
+        return SafeET.fromstring(data)
+    except DefusedXmlException as exc:
+        raise ParseError(fmt, f"refused unsafe XML ({exc.__class__.__name__})") from None
+    except XmlError as exc:
+        line, column = exc.position
+        raise ParseError(
+            fmt, f"not well-formed XML ({str(exc).split(':')[0]})", f"line {line}, column {column}"
+        ) from None
+
+
+def expect(condition: bool, fmt: str, message: str, position: str = "") -> None:
+    if not condition:
+        raise ParseError(fmt, message, position)
+
+
+def text(value: Any) -> str:
+    """A display string from whatever a report put there (None, numbers, lists of strings)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(text(v) for v in value if v is not None)
+    return str(value).strip()
