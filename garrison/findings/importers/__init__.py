@@ -9,6 +9,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from garrison.findings.importers import (
+    bandit,
+    checkov,
+    cyclonedx,
+    dependency_check,
+    generic,
+    github_dependabot,
+    gitleaks,
+    govulncheck,
+    grype,
+    nancy,
+    npm_audit,
+    nuclei,
+    osv_scanner,
+    pip_audit,
+    sarif,
+    semgrep,
+    snyk,
+    spdx,
+    trivy,
+    trufflehog,
+    yarn_audit,
+    zap,
+)
 from garrison.findings.importers.base import Parsed, ParsedComponent, ParsedFinding, ParseError
 from garrison.findings.importers.registry import HEAD_BYTES, Importer
 
@@ -22,14 +46,38 @@ def _parse_empty(source: BinaryIO) -> Iterator[Parsed]:
 _EMPTY_IMPORTER = Importer(EMPTY, "Empty report", lambda head: False, _parse_empty)
 
 # Detection order matters: specific formats before general ones (a SARIF file from Trivy is SARIF, not Trivy).
-_ORDER: list[Importer] = []
+# The generic formats come last: they accept the widest shapes.
+_ORDER: list[Importer] = [
+    *sarif.IMPORTERS,
+    *cyclonedx.IMPORTERS,
+    *spdx.IMPORTERS,
+    *trivy.IMPORTERS,
+    *grype.IMPORTERS,
+    *osv_scanner.IMPORTERS,
+    *semgrep.IMPORTERS,
+    *bandit.IMPORTERS,
+    *checkov.IMPORTERS,
+    *gitleaks.IMPORTERS,
+    *trufflehog.IMPORTERS,
+    *pip_audit.IMPORTERS,
+    *npm_audit.IMPORTERS,
+    *yarn_audit.IMPORTERS,
+    *dependency_check.IMPORTERS,
+    *snyk.IMPORTERS,
+    *github_dependabot.IMPORTERS,
+    *govulncheck.IMPORTERS,
+    *nancy.IMPORTERS,
+    *zap.IMPORTERS,
+    *nuclei.IMPORTERS,
+    *generic.IMPORTERS,
+]
 
 REGISTRY: dict[str, Importer] = {imp.name: imp for imp in [*_ORDER, _EMPTY_IMPORTER]}
 
 
 def is_empty_report(head: bytes) -> bool:
     """0 bytes, whitespace, ``null``, ``[]`` or ``{}``: zero findings, whatever the tool."""
-    return head.strip().lstrip(b"\xef\xbb\xbf").strip() in {b"", b"null", b"[]", b"{}"}
+    return b"".join(head.removeprefix(b"\xef\xbb\xbf").split()) in {b"", b"null", b"[]", b"{}"}
 
 
 def detect(head: bytes) -> str:

@@ -24,7 +24,7 @@ class Severity(StrEnum):
 class Kind(StrEnum):
     DEPENDENCY = "dependency"  # a vulnerable package (SCA, container, SBOM with vulnerabilities)
     CODE = "code"  # static analysis of our own code (SAST, IaC misconfiguration)
-    SECRET = "secret"  # a credential in code or history
+    SECRET = "secret"  # noqa: S105 (a kind name) — a credential in code or history
     DAST = "dast"  # a finding on a running endpoint
     OTHER = "other"
 
