@@ -64,3 +64,18 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(BIN)/python .ci/max_lines.py
+
+# Import benchmark (synthetic Trivy and SARIF reports) on SQLite (var/bench.sqlite3, fresh each time) and on
+# PostgreSQL (BENCH_PG, created if missing). It writes to these databases only.
+BENCH_SIZES ?= 10000,100000
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432/garrison_bench
+BENCH_KEY := bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
+
+.PHONY: bench-import
+bench-import: install
+	mkdir -p var && rm -f var/bench.sqlite3
+	export GARRISON_SECRET_KEY=$(BENCH_KEY) DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3; \
+	$(BIN)/garrison migrate > /dev/null && $(BIN)/garrison bench import --sizes $(BENCH_SIZES)
+	export GARRISON_SECRET_KEY=$(BENCH_KEY) DATABASE_URL=$(BENCH_PG); \
+	$(BIN)/python -m garrison.findings.bench.database "$$DATABASE_URL" && \
+	$(BIN)/garrison migrate > /dev/null && $(BIN)/garrison bench import --sizes $(BENCH_SIZES)

@@ -227,6 +227,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- background work ----------------------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- scan uploads -------------------------------------------------------------------------------------------
+# Reports up to GARRISON_SYNC_IMPORT_BYTES are imported during the request; larger ones go to the worker.
+# Uploads above 2.5 MB are spooled to temporary files by Django, so big reports never sit in memory.
+GARRISON_SYNC_IMPORT_BYTES = env_int("GARRISON_SYNC_IMPORT_BYTES", 5 * 1024 * 1024, minimum=0)
+GARRISON_MAX_UPLOAD_BYTES = env_int("GARRISON_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024, minimum=1)
+
+# --- findings -----------------------------------------------------------------------------------------------
+# The longest a risk acceptance may run before it must be decided again.
+GARRISON_RISK_ACCEPT_MAX_DAYS = env_int("GARRISON_RISK_ACCEPT_MAX_DAYS", 365, minimum=1)
+# Uploaded reports wait here (default storage) until the worker imports them, then are deleted.
+MEDIA_ROOT = env_str("GARRISON_MEDIA_ROOT") or str(VAR_DIR / "media")
+
 # --- crypto key ring ----------------------------------------------------------------------------------------
 # "kid:base64key,kid2:base64key": the first key encrypts, every key decrypts. Empty: one key derived from
 # SECRET_KEY (fine for a trial; `garrison check` warns).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/", include("garrison.org.urls")),
     path("audit/", include("garrison.audit.urls")),
     path("access/", include("garrison.access.urls")),
+    path("findings/", include("garrison.findings.urls")),
     path("api/v1/", api.urls),
 ]
 

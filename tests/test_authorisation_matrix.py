@@ -61,7 +61,7 @@ def _snapshot() -> dict[str, tuple[int, Any]]:
     state = {}
     for model in apps.get_models():
         label = model._meta.label_lower
-        if label in _UNTRACKED or model._meta.app_label not in {"core", "access", "audit", "accounts", "org"}:
+        if label in _UNTRACKED or model._meta.app_label not in {"core", "access", "audit", "accounts", "org", "findings"}:
             continue
         fields = {f.name for f in model._meta.get_fields()}
         stamp = model._default_manager.aggregate(m=Max("updated_at"))["m"] if "updated_at" in fields else None

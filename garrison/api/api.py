@@ -23,12 +23,14 @@ def _register() -> None:
     from garrison.access.api import router as access_router
     from garrison.accounts.api import router as accounts_router
     from garrison.audit.api import router as audit_router
+    from garrison.findings.api import router as findings_router
     from garrison.org.api import router as org_router
 
     api.add_router("/", accounts_router)
     api.add_router("/org", org_router)
     api.add_router("/audit", audit_router)
     api.add_router("/access", access_router)
+    api.add_router("/", findings_router)
 
 
 _register()

@@ -42,5 +42,14 @@ class AuditAction(StrEnum):
     RELEASE_LINE_UPDATED = "org.release_line_updated"
     RELEASE_CREATED = "org.release_created"
     RELEASE_UPDATED = "org.release_updated"
+    # findings
+    SCAN_QUEUED = "findings.scan_queued"
+    SCAN_IMPORTED = "findings.scan_imported"
+    SCAN_FAILED = "findings.scan_failed"
+    DECISION_SET = "findings.decision_set"
+    DECISION_EXPIRED = "findings.decision_expired"
+    SUPPRESSION_CREATED = "findings.suppression_created"
+    SUPPRESSION_REVOKED = "findings.suppression_revoked"
+    FINDINGS_BULK_ACTION = "findings.bulk_action"
     # audit itself
     AUDIT_EXPORTED = "audit.exported"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from garrison.cli import admin, audit, check, serve
+from garrison.cli import admin, audit, check, findings, serve
 
 app = typer.Typer(
     name="garrison",
@@ -21,6 +21,10 @@ app.command("createadmin")(admin.createadmin)
 app.command("check")(check.check)
 app.command("version")(admin.version)
 app.add_typer(audit.app, name="audit")
+app.command("import")(findings.import_report)
+app.command("formats")(findings.formats)
+app.command("expire-decisions")(findings.expire_decisions)
+app.add_typer(findings.bench_app, name="bench")
 
 
 def main() -> None:

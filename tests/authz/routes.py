@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.authz import routes_accounts, routes_org
+from tests.authz import routes_accounts, routes_findings, routes_org
 from tests.authz.spec import Check
 
-MATRIX: dict[str, list[Check]] = {**routes_accounts.ROUTES, **routes_org.ROUTES}
+MATRIX: dict[str, list[Check]] = {**routes_accounts.ROUTES, **routes_org.ROUTES, **routes_findings.ROUTES}

@@ -1,0 +1,1 @@
+"""`garrison bench import`: synthetic reports (deterministic) and the timing of their import."""

@@ -1,0 +1,185 @@
+"""Every read of findings, already narrowed to what the actor may see.
+
+Findings, scans, decisions and inventory belong to a component: they are visible when the actor holds FINDING_VIEW
+and may see the component (garrison.org.selectors.components_visible_to, which applies labels). Suppressions scoped
+to everything are visible to anyone holding FINDING_VIEW.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from garrison.access.permissions import Permission
+from garrison.access.policy import can
+from garrison.findings.models import Finding, FindingSource, Scan, ScanStatus, Suppression, TriageDecision
+from garrison.org.selectors import components_visible_to
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def _visible_components(actor: Any) -> QuerySet[Any]:
+    return components_visible_to(actor=actor).order_by().values("pk")
+
+
+def findings_visible_to(
+    *,
+    actor: Any,
+    component: Any = None,
+    release_line: Any = None,
+    severity: str = "",
+    state: str = "",
+    tool: str = "",
+    vulnerability_id: str = "",
+    package: str = "",
+) -> QuerySet[Finding]:
+    """Findings of the components the actor may see, newest first, optionally filtered. ``component`` and
+    ``release_line`` take an object or its id; ``vulnerability_id`` also matches aliases; ``package`` is a
+    case-insensitive substring of the package name or versionless purl."""
+    if not can(actor, Permission.FINDING_VIEW):
+        return Finding.objects.none()
+    qs = Finding.objects.filter(component_id__in=_visible_components(actor)).select_related(
+        "component", "release_line", "decision", "suppressed_by"
+    )
+    if component is not None:
+        qs = qs.filter(component_id=_pk(component))
+    if release_line is not None:
+        qs = qs.filter(release_line_id=_pk(release_line))
+    if severity:
+        qs = qs.filter(severity=severity)
+    if state:
+        qs = qs.filter(state=state)
+    if tool:
+        qs = qs.filter(Exists(FindingSource.objects.filter(finding_id=OuterRef("pk"), tool=tool)))
+    if vulnerability_id.strip():
+        vid = vulnerability_id.strip()
+        qs = qs.filter(Q(vulnerability_id__iexact=vid) | Q(aliases__icontains=f'"{vid}"'))
+    if package.strip():
+        qs = qs.filter(Q(package_key__icontains=package.strip()) | Q(package_name__icontains=package.strip()))
+    return qs
+
+
+def scans_visible_to(*, actor: Any, component: Any = None, release_line: Any = None) -> QuerySet[Scan]:
+    """Scans of the components the actor may see, newest first."""
+    if not can(actor, Permission.FINDING_VIEW):
+        return Scan.objects.none()
+    qs = Scan.objects.filter(component_id__in=_visible_components(actor)).select_related(
+        "component", "release_line", "created_by"
+    )
+    if component is not None:
+        qs = qs.filter(component_id=_pk(component))
+    if release_line is not None:
+        qs = qs.filter(release_line_id=_pk(release_line))
+    return qs.order_by("-created_at")
+
+
+def suppressions_visible_to(*, actor: Any, active_only: bool = False) -> QuerySet[Suppression]:
+    """Rules scoped to everything, or to a component the actor may see; newest first."""
+    if not can(actor, Permission.FINDING_VIEW):
+        return Suppression.objects.none()
+    qs = Suppression.objects.filter(
+        Q(component__isnull=True) | Q(component_id__in=_visible_components(actor))
+    ).select_related("component", "release_line", "created_by", "approved_by")
+    if active_only:
+        qs = qs.filter(revoked_at__isnull=True)
+    return qs.order_by("-created_at")
+
+
+def decisions_visible_to(*, actor: Any, component: Any = None) -> QuerySet[TriageDecision]:
+    """Triage decisions of the components the actor may see, newest first."""
+    if not can(actor, Permission.FINDING_VIEW):
+        return TriageDecision.objects.none()
+    qs = TriageDecision.objects.filter(component_id__in=_visible_components(actor)).select_related(
+        "component", "decided_by", "approved_by"
+    )
+    if component is not None:
+        qs = qs.filter(component_id=_pk(component))
+    return qs.order_by("-created_at")
+
+
+# --- narrower reads for the API and pages (all start from the scoped selectors above) ---
+
+
+def _one(qs: QuerySet[Any], pk: Any) -> Any:
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404("not found")
+    return obj
+
+
+def findings_filtered(
+    *,
+    actor: Any,
+    severities: Iterable[str] = (),
+    state: str = "",
+    component: Any = None,
+    release_line: Any = None,
+    tool: str = "",
+    vulnerability_id: str = "",
+    package: str = "",
+    kind: str = "",
+    suppressed: bool | None = None,
+    decision: str = "",
+) -> QuerySet[Finding]:
+    """`findings_visible_to` with the list filters: several severities, kind, suppressed or not, decision state."""
+    qs = findings_visible_to(
+        actor=actor,
+        component=component,
+        release_line=release_line,
+        state=state,
+        tool=tool,
+        vulnerability_id=vulnerability_id,
+        package=package,
+    ).select_related("last_seen_scan")
+    wanted = list(severities)
+    if wanted:
+        qs = qs.filter(severity__in=wanted)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if suppressed is not None:
+        qs = qs.filter(suppressed_by__isnull=not suppressed)
+    if decision:
+        qs = qs.filter(decision__state=decision)
+    return qs
+
+
+def severity_counts(qs: QuerySet[Finding]) -> dict[str, int]:
+    """How many of ``qs`` have each severity: one GROUP BY query."""
+    rows = qs.order_by().values("severity").annotate(n=Count("pk"))
+    return {row["severity"]: row["n"] for row in rows}
+
+
+def get_finding_for(*, actor: Any, pk: Any) -> Finding:
+    """One finding with its scans, sources and decision; Http404 when it does not exist or is hidden (same answer)."""
+    qs = (
+        findings_visible_to(actor=actor)
+        .select_related(
+            "first_seen_scan",
+            "last_seen_scan",
+            "mitigated_by_scan",
+            "decision__component",
+            "decision__decided_by",
+            "decision__approved_by",
+        )
+        .prefetch_related("sources")
+    )
+    return _one(qs, pk)
+
+
+def get_scan_for(*, actor: Any, pk: Any) -> Scan:
+    return _one(scans_visible_to(actor=actor), pk)
+
+
+def get_suppression_for(*, actor: Any, pk: Any) -> Suppression:
+    return _one(suppressions_visible_to(actor=actor), pk)
+
+
+def scan_history(*, actor: Any, component: Any, limit: int) -> list[Scan]:
+    """The last ``limit`` finished scans of a component, oldest first (for the chart)."""
+    qs = scans_visible_to(actor=actor, component=component).filter(status=ScanStatus.DONE)
+    return list(reversed(qs.order_by("-created_at", "-id")[:limit]))
