@@ -23,6 +23,7 @@ from tests.authz.spec import ADMIN, ANON, AUDITOR, LEAD, PERSONAS, Check
 
 # Bookkeeping tables that legitimately change on any request (throttle counters, the audit chain head moves
 # together with AuditEvent, which is checked).
+_TRACKED_APPS = {"core", "access", "audit", "accounts", "org", "findings"}
 _UNTRACKED = {"core.ratecounter", "audit.auditchainhead", "sessions.session"}
 
 
@@ -61,7 +62,7 @@ def _snapshot() -> dict[str, tuple[int, Any]]:
     state = {}
     for model in apps.get_models():
         label = model._meta.label_lower
-        if label in _UNTRACKED or model._meta.app_label not in {"core", "access", "audit", "accounts", "org", "findings"}:
+        if label in _UNTRACKED or model._meta.app_label not in _TRACKED_APPS:
             continue
         fields = {f.name for f in model._meta.get_fields()}
         stamp = model._default_manager.aggregate(m=Max("updated_at"))["m"] if "updated_at" in fields else None

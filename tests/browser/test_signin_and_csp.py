@@ -3,6 +3,8 @@ that breaks its own Content-Security-Policy."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -77,7 +79,33 @@ PAGES = [
     "/account/tokens/new",
     "/audit/",
     "/api/v1/docs",
+    "/findings/",
+    "/findings/scans/",
+    "/findings/scans/upload",
+    "/findings/suppressions/",
+    "/findings/suppressions/new",
 ]
+
+
+def _import_a_report(admin: Any) -> Any:
+    import io
+
+    from garrison.core.tests.fixtures import shared_fixture
+    from garrison.findings.services.imports import scan_import
+    from garrison.org.models import Component, Team
+
+    component = Component.objects.create(name="shop", responsible_team=Team.objects.create(name="Web"))
+    data = shared_fixture("scanners", "trivy", "scheme_2_many_vulns.json").read_bytes()
+    result = scan_import(
+        source=io.BytesIO(data), file_name="trivy.json", component=component, release_line=None, actor=admin
+    )
+    return result.scan
+
+
+def scan_findings(scan: Any) -> Any:
+    from garrison.findings.models import Finding
+
+    return Finding.objects.filter(first_seen_scan=scan).order_by("title").first()
 
 
 def test_pages_load_without_csp_violations(page: Any, live_server: Any) -> None:
@@ -92,9 +120,20 @@ def test_pages_load_without_csp_violations(page: Any, live_server: Any) -> None:
     # The login page first, signed out; then every other page signed in.
     page.goto("/account/login")
     _signed_in_cookie(page, live_server, admin)
-    for path in PAGES[1:]:
+    scan = _import_a_report(admin)
+    finding = scan_findings(scan)
+    pages = [
+        *PAGES[1:],
+        f"/findings/{finding.pk}/",
+        f"/findings/scans/{scan.pk}/",
+        f"/findings/components/{scan.component_id}/history",
+    ]
+    for path in pages:
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         page.wait_for_load_state("networkidle")
+    page.goto("/findings/")
+    if os.environ.get("GARRISON_SCREENSHOTS"):  # a folder: lets a person look at what the test saw
+        page.screenshot(path=str(Path(os.environ["GARRISON_SCREENSHOTS"]) / "findings.png"), full_page=True)
     assert violations == []
     assert page.console_errors == []
