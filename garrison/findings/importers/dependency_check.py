@@ -69,60 +69,69 @@ def sniff_json(head: bytes) -> bool:
 # --- XML to the JSON report's shape -------------------------------------------------------------------------
 
 
+_LOCAL_NAMES: dict[Any, str] = {}
+
+
 def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    """``{namespace}name`` -> ``name``, remembered: a report repeats a few dozen tags millions of times."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < 4096:
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
-def _kids(element: Any, name: str) -> list[Any]:
-    return [child for child in element if _local(child.tag) == name]
+def _by_name(element: Any) -> dict[str, list[Any]]:
+    children: dict[str, list[Any]] = {}
+    for child in element:
+        children.setdefault(_local(child.tag), []).append(child)
+    return children
 
 
-def _kid(element: Any, name: str) -> Any:
-    return next((child for child in element if _local(child.tag) == name), None)
+def _text_of(children: dict[str, list[Any]], name: str) -> str:
+    found = children.get(name)
+    return (found[0].text or "").strip() if found else ""
+
+
+def _grandchildren(children: dict[str, list[Any]], group: str, name: str) -> list[Any]:
+    return [item for parent in children.get(group, ()) for item in parent if _local(item.tag) == name]
 
 
 def _kid_text(element: Any, name: str) -> str:
-    child = _kid(element, name) if element is not None else None
-    return (child.text or "").strip() if child is not None else ""
-
-
-def _flat(element: Any) -> dict[str, Any]:
-    """A leaf-only element (``cvssV3``, ``cvssV2``) as {local name: text}."""
-    return {_local(child.tag): (child.text or "").strip() for child in element} if element is not None else {}
+    return _text_of(_by_name(element), name)
 
 
 def _xml_vulnerability(element: Any) -> dict[str, Any]:
-    cwes = [c.text or "" for group in _kids(element, "cwes") for c in _kids(group, "cwe")]
-    cwes += [c.text or "" for c in _kids(element, "cwe")]  # schema 1.x: one <cwe> with a name after the number
-    refs = [{"url": _kid_text(r, "url"), "name": _kid_text(r, "name")} for g in _kids(element, "references") for r in g]
-    software = [
-        {"id": (s.text or "").strip(), **dict(s.attrib)}
-        for group in _kids(element, "vulnerableSoftware")
-        for s in _kids(group, "software")
-    ]
-    severity = _kid(element, "severity")
+    kids = _by_name(element)
+    cwes = [c.text or "" for c in _grandchildren(kids, "cwes", "cwe")]
+    cwes += [c.text or "" for c in kids.get("cwe", ())]  # schema 1.x: one <cwe> with a name after the number
+    refs = []
+    for reference in _grandchildren(kids, "references", "reference"):
+        ref_kids = _by_name(reference)
+        refs.append({"url": _text_of(ref_kids, "url"), "name": _text_of(ref_kids, "name")})
+    software = _grandchildren(kids, "vulnerableSoftware", "software")
     vuln: dict[str, Any] = {
         "source": element.get("source", ""),
-        "name": _kid_text(element, "name"),
-        "severity": (severity.text or "").strip() if severity is not None else "",
-        "cvssScore": _kid_text(element, "cvssScore"),  # schema 1.x: CVSS v2 score as a direct child
+        "name": _text_of(kids, "name"),
+        "severity": _text_of(kids, "severity"),
+        "cvssScore": _text_of(kids, "cvssScore"),  # schema 1.x: CVSS v2 score as a direct child
         "cwes": cwes,
-        "description": _kid_text(element, "description"),
-        "notes": _kid_text(element, "notes"),
+        "description": _text_of(kids, "description"),
+        "notes": _text_of(kids, "notes"),
         "references": refs,
-        "vulnerableSoftware": [{"software": s} for s in software],
+        "vulnerableSoftware": [{"software": {"id": (s.text or "").strip(), **dict(s.attrib)}} for s in software],
     }
     for xml_name, json_name in (("cvssV2", "cvssv2"), ("cvssV3", "cvssv3"), ("cvssV4", "cvssv4")):
-        metrics = _kid(element, xml_name)
-        if metrics is not None:
-            vuln[json_name] = _flat(metrics)
+        for metrics in kids.get(xml_name, ())[:1]:  # leaf elements only: {local name: text}
+            vuln[json_name] = {_local(child.tag): (child.text or "").strip() for child in metrics}
     return vuln
 
 
-def _xml_packages(dependency: Any) -> list[dict[str, str]]:
+def _xml_packages(kids: dict[str, list[Any]]) -> list[dict[str, str]]:
     """Package URLs (``identifiers/package/id``, nested one level in some reports) and 1.x maven identifiers."""
     packages: list[dict[str, str]] = []
-    for group in _kids(dependency, "identifiers"):
+    for group in kids.get("identifiers", ()):
         for element in group.iter():
             name = _local(element.tag)
             if name == "package":
@@ -132,23 +141,31 @@ def _xml_packages(dependency: Any) -> list[dict[str, str]]:
     return packages
 
 
-def _xml_dependency(element: Any) -> dict[str, Any]:
-    evidence = [
-        {"type": e.get("type", ""), "confidence": e.get("confidence", ""), "name": _kid_text(e, "name"),
-         "value": _kid_text(e, "value")}
-        for group in _kids(element, "evidenceCollected")
-        for e in _kids(group, "evidence")
-    ]  # fmt: skip
-    related = [{"filePath": _kid_text(r, "filePath")} for g in _kids(element, "relatedDependencies") for r in g]
+def _xml_dependency(element: Any) -> dict[str, Any] | None:
+    """The dependency in the JSON report's shape; None when it has no vulnerabilities (most of a report)."""
+    kids = _by_name(element)
+    vulnerabilities = _grandchildren(kids, "vulnerabilities", "vulnerability")
+    if not vulnerabilities:
+        return None
+    evidence = []
+    for item in _grandchildren(kids, "evidenceCollected", "evidence"):
+        item_kids = _by_name(item)
+        evidence.append(
+            {
+                "type": item.get("type", ""),
+                "confidence": item.get("confidence", ""),
+                "name": _text_of(item_kids, "name"),
+                "value": _text_of(item_kids, "value"),
+            }
+        )
+    related = [{"filePath": _kid_text(r, "filePath")} for g in kids.get("relatedDependencies", ()) for r in g]
     return {
-        "fileName": _kid_text(element, "fileName"),
-        "filePath": _kid_text(element, "filePath"),
-        "packages": _xml_packages(element),
+        "fileName": _text_of(kids, "fileName"),
+        "filePath": _text_of(kids, "filePath"),
+        "packages": _xml_packages(kids),
         "evidence": evidence,
         "relatedDependencies": related,
-        "vulnerabilities": [
-            _xml_vulnerability(v) for group in _kids(element, "vulnerabilities") for v in _kids(group, "vulnerability")
-        ],
+        "vulnerabilities": [_xml_vulnerability(v) for v in vulnerabilities],
     }
 
 
@@ -300,10 +317,12 @@ def parse_xml(source: BinaryIO) -> Iterator[Parsed]:
     if root is None:
         return
     expect(_local(root.tag) == "analysis", FORMAT_XML, f"expected an <analysis> root element, got <{_local(root.tag)}>")
-    target = _kid_text(_kid(root, "projectInfo"), "name") if _kid(root, "projectInfo") is not None else ""
-    for group in _kids(root, "dependencies"):
-        for element in _kids(group, "dependency"):
-            yield from _findings(_xml_dependency(element), target)
+    kids = _by_name(root)
+    target = next((_kid_text(info, "name") for info in kids.get("projectInfo", ())), "")
+    for element in _grandchildren(kids, "dependencies", "dependency"):
+        dependency = _xml_dependency(element)
+        if dependency is not None:
+            yield from _findings(dependency, target)
 
 
 def parse_json(source: BinaryIO) -> Iterator[Parsed]:

@@ -159,40 +159,46 @@ def _status(alert: dict[str, Any]) -> tuple[bool, str]:
     return False, ""
 
 
-def _finding(alert: dict[str, Any], repository: str) -> ParsedFinding | None:
-    fixed_on_github, dismissal = _status(alert)
-    if fixed_on_github:
-        return None
-    vulnerability = alert.get("securityVulnerability") or alert.get("security_vulnerability") or {}
-    vulnerability = vulnerability if isinstance(vulnerability, dict) else {}
-    advisory = vulnerability.get("advisory") or alert.get("securityAdvisory") or alert.get("security_advisory") or {}
-    advisory = advisory if isinstance(advisory, dict) else {}
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _package(alert: dict[str, Any], vulnerability: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(name, purl, installed version or the manifest requirement, manifest path)."""
     package = vulnerability.get("package") or _get(alert, "dependency", "package") or {}
     name, ecosystem = text(_get(package, "name")), text(_get(package, "ecosystem"))
     manifest = text(alert.get("vulnerableManifestPath") or _get(alert, "dependency", "manifest_path"))
     if not ecosystem:
         ecosystem = next((eco for pattern, eco in _MANIFEST_ECOSYSTEMS if pattern.search(manifest)), "")
-    requirement = text(alert.get("vulnerableRequirements"))
+    requirement = text(alert.get("vulnerableRequirements"))  # "= 4.17.15" pins the installed version
     exact = _EXACT.match(requirement)
     version = exact[1] if exact else ""
+    return name, _purl(ecosystem, name, version), version or requirement, manifest
+
+
+def _finding(alert: dict[str, Any], repository: str) -> ParsedFinding | None:
+    fixed_on_github, dismissal = _status(alert)
+    if fixed_on_github:
+        return None
+    vulnerability = _dict(alert.get("securityVulnerability") or alert.get("security_vulnerability"))
+    advisory = _dict(vulnerability.get("advisory") or alert.get("securityAdvisory") or alert.get("security_advisory"))
+    name, purl, installed, manifest = _package(alert, vulnerability)
+    requirement = text(alert.get("vulnerableRequirements"))
     vid, aliases = _ids(advisory, text(alert.get("id") or alert.get("number")))
     v3_vector, v3_score, v4_vector, v4_score = _cvss(advisory)
     severity = severity_from_word(vulnerability.get("severity") or advisory.get("severity"))
     if severity is Severity.UNKNOWN:
         severity = severity_from_score(v4_score if v4_score is not None else v3_score)
     patched = vulnerability.get("firstPatchedVersion") or vulnerability.get("first_patched_version")
-    vulnerable_range = text(
-        vulnerability.get("vulnerableVersionRange") or vulnerability.get("vulnerable_version_range")
-    )
+    vulnerable = text(vulnerability.get("vulnerableVersionRange") or vulnerability.get("vulnerable_version_range"))
     lines = [
         text(advisory.get("description")),
-        f"Vulnerable versions: {vulnerable_range}." if vulnerable_range else "",
-        f"Requirement in the manifest: {requirement}." if requirement and not exact else "",
+        f"Vulnerable versions: {vulnerable}." if vulnerable else "",
+        f"Requirement in the manifest: {installed}." if installed and not _EXACT.match(requirement) else "",
         dismissal,
     ]
-    summary = text(advisory.get("summary"))
     return ParsedFinding(
-        title=summary or f"{vid} in {name}",
+        title=text(advisory.get("summary")) or f"{vid} in {name}",
         tool=TOOL,
         kind=Kind.DEPENDENCY,
         severity=severity,
@@ -204,8 +210,8 @@ def _finding(alert: dict[str, Any], repository: str) -> ParsedFinding | None:
         cvss_v4_score=v4_score,
         cwes=_cwes(advisory),
         package_name=name,
-        package_purl=_purl(ecosystem, name, version),
-        installed_version=version or requirement,
+        package_purl=purl,
+        installed_version=installed,
         fixed_version=text(_get(patched, "identifier")),
         file_path=manifest,
         description="\n\n".join(line for line in lines if line),

@@ -97,7 +97,7 @@ def _fixed(patched: str) -> str:
     return match[1] if match else patched
 
 
-def advisory_findings(advisory: dict[str, Any], tool: str, paths: list[str] | None = None) -> Iterator[ParsedFinding]:
+def advisory_findings(advisory: dict[str, Any], tool: str) -> Iterator[ParsedFinding]:
     """One finding per installed version of the advisory's package (npm 6 and yarn 1 advisories)."""
     name = text(advisory.get("module_name"))
     vid, aliases = _identifiers(advisory)
@@ -115,7 +115,7 @@ def advisory_findings(advisory: dict[str, Any], tool: str, paths: list[str] | No
     for install in installs or [{}]:
         version = text(install.get("version"))
         install_paths = install.get("paths")
-        where = [text(p) for p in install_paths] if isinstance(install_paths, list) else list(paths or [])
+        where = [text(p) for p in install_paths] if isinstance(install_paths, list) else []
         extra = [f"Vulnerable versions: {vulnerable}"] if vulnerable else []
         if where:
             extra.append("Dependency paths:\n" + "\n".join(f"- {p}" for p in where if p))
@@ -125,7 +125,7 @@ def advisory_findings(advisory: dict[str, Any], tool: str, paths: list[str] | No
             kind=Kind.DEPENDENCY,
             severity=severity,
             vulnerability_id=vid,
-            aliases=aliases,
+            aliases=list(aliases),
             cvss_v3_vector=v3_vector,
             cvss_v3_score=v3_score,
             cvss_v4_vector=v4_vector,

@@ -30,9 +30,13 @@ def _read(folder: str, name: str) -> bytes:
     return shared_fixture("scanners", folder, name).read_bytes()
 
 
+def _findings(parse, data: bytes) -> list:
+    return list(parse(io.BytesIO(data)))
+
+
 def _parse_fixture(folder: str, name: str) -> list:
     parse, _, _ = FIXTURES[(folder, name)]
-    return list(parse(io.BytesIO(_read(folder, name))))
+    return _findings(parse, _read(folder, name))
 
 
 def test_sniffers_match_only_the_npm_audit_fixtures():
@@ -125,7 +129,7 @@ EARLY_NPM7 = b"""{"auditReportVersion": 2, "vulnerabilities": {"@scope/pkg": {"n
 
 
 def test_npm7_early_via_shape_with_npm_advisory_number_and_scoped_name():
-    (finding,) = list(parse_v7(io.BytesIO(EARLY_NPM7)))
+    (finding,) = _findings(parse_v7, EARLY_NPM7)
 
     assert (finding.vulnerability_id, finding.package_purl, finding.fixed_version) == (
         "NPM-755",
@@ -143,7 +147,7 @@ def test_npm6_advisory_with_ghsa_and_cvss():
         b' "patched_versions": "<0.0.0", "findings": [{"version": "4.17.15", "paths": ["lodash"]}]}}}'
     )
 
-    (finding,) = list(parse_v6(io.BytesIO(data)))
+    (finding,) = _findings(parse_v6, data)
 
     assert (finding.vulnerability_id, finding.aliases, finding.cwes) == (
         "GHSA-p6mc-m468-83gw",
@@ -154,21 +158,21 @@ def test_npm6_advisory_with_ghsa_and_cvss():
 
 
 def test_either_importer_reads_either_npm_shape():
-    assert len(list(parse_v6(io.BytesIO(_read("npm_audit_7_plus", "many_vulns.json"))))) == 3
-    assert len(list(parse_v7(io.BytesIO(_read("npm_audit", "many_vuln.json"))))) == 5
+    assert len(_findings(parse_v6, _read("npm_audit_7_plus", "many_vulns.json"))) == 3
+    assert len(_findings(parse_v7, _read("npm_audit", "many_vuln.json"))) == 5
 
 
 @pytest.mark.parametrize("data", [b"", b"null", b"[]", b"{}", b'{"advisories": {}}', b'{"vulnerabilities": {}}'])
 def test_empty_reports_yield_nothing(data):
-    assert list(parse_v6(io.BytesIO(data))) == []
-    assert list(parse_v7(io.BytesIO(data))) == []
+    assert _findings(parse_v6, data) == []
+    assert _findings(parse_v7, data) == []
 
 
 def test_npm_error_output_raises_parse_error():
     data = b'{"error": {"code": "ENOLOCK", "summary": "This command requires an existing lockfile."}}'
 
     with pytest.raises(ParseError) as caught:
-        list(parse_v7(io.BytesIO(data)))
+        _findings(parse_v7, data)
 
     assert (
         caught.value.message == "npm reported an error instead of an audit: This command requires an existing lockfile."
@@ -187,7 +191,7 @@ def test_npm_error_output_raises_parse_error():
 )
 def test_wrong_shape_raises_parse_error_with_position(data, position):
     with pytest.raises(ParseError) as caught:
-        list(parse_v7(io.BytesIO(data)))
+        _findings(parse_v7, data)
 
     assert (caught.value.format, caught.value.position) == ("npm-audit-7", position)
 
@@ -207,7 +211,7 @@ def test_invalid_utf8_raises_parse_error():
     data = _read("npm_audit", "one_vuln.json").replace(b"growl", b"gr\xfeowl", 1)
 
     with pytest.raises(ParseError) as caught:
-        list(parse_v6(io.BytesIO(data)))
+        _findings(parse_v6, data)
 
     assert caught.value.format == "npm-audit"
 
