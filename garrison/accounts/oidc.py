@@ -14,6 +14,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from garrison.accounts.models import User
 from garrison.accounts.services import signin, users
+from garrison.accounts.views.signin import second_factor_pending
 
 
 class GarrisonOIDCBackend(OIDCAuthenticationBackend):
@@ -29,6 +30,9 @@ class GarrisonOIDCBackend(OIDCAuthenticationBackend):
 
 class GarrisonOIDCCallbackView(OIDCAuthenticationCallbackView):
     def login_success(self) -> HttpResponse:
+        if self.user.mfa_enabled:
+            # Garrison cannot tell how the provider authenticated the person: an enrolled second factor still counts.
+            return second_factor_pending(self.request, self.user, next_url=self.success_url)
         response: HttpResponse = super().login_success()
         signin.signed_in(request=self.request, user=self.user, method="sso")
         return response

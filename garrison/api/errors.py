@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -61,6 +62,12 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, error_body("Not found."), status=404)
 
+    def unstorable(request: HttpRequest, exc: Any) -> HttpResponse:
+        # e.g. a NUL character in a query parameter: PostgreSQL refuses it; the caller's input, not our fault
+        logger.info("database refused a value on %s %s: %s", request.method, request.path, exc)
+        detail = "The request holds a value the database cannot take (a NUL character, or a number out of range)."
+        return api.create_response(request, error_body(detail), status=422)
+
     def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("unhandled API error on %s %s", request.method, request.path)
         return api.create_response(request, error_body("Internal error; it has been logged."), status=500)
@@ -72,4 +79,5 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(AccessDenied, denied)
     api.add_exception_handler(NotFound, not_found)
+    api.add_exception_handler(DataError, unstorable)
     api.add_exception_handler(Http404, not_found)

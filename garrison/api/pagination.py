@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from ninja import Schema
 from ninja.errors import HttpError
@@ -48,7 +49,11 @@ def page(
             for j in range(i):
                 step &= Q(**{keys[j]: values[j]})
             condition |= step
-        qs = qs.filter(condition)
+        try:
+            qs = qs.filter(condition)
+        except (TypeError, ValueError, OverflowError, ValidationError):
+            # values of the wrong type for the key columns: a forged cursor, not a server fault
+            raise HttpError(400, "cursor: not a cursor this API issued") from None
     rows = list(qs[: limit + 1])
     if len(rows) <= limit:
         return rows, None

@@ -1,8 +1,9 @@
 """Every read of findings, already narrowed to what the actor may see.
 
 Findings, scans, decisions and inventory belong to a component: they are visible when the actor holds FINDING_VIEW
-and may see the component (garrison.org.selectors.components_visible_to, which applies labels). Suppressions scoped
-to everything are visible to anyone holding FINDING_VIEW.
+and may see the component (garrison.org.selectors.components_visible_to, which applies labels) and, when the row
+has one, its release line (whose label applies too). Suppressions scoped to everything are visible to anyone
+holding FINDING_VIEW.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from garrison.access.classification import visible_q
 from garrison.access.permissions import Permission
 from garrison.access.policy import can
 from garrison.findings.models import Finding, FindingSource, Scan, ScanStatus, Suppression, TriageDecision
@@ -25,6 +27,11 @@ def _pk(value: Any) -> Any:
 
 def _visible_components(actor: Any) -> QuerySet[Any]:
     return components_visible_to(actor=actor).order_by().values("pk")
+
+
+def _line_visible(actor: Any) -> Q:
+    """No release line, or one whose label the actor may see: a labelled line's name and its rows stay hidden."""
+    return visible_q(actor, "release_line__classification")
 
 
 def findings_visible_to(
@@ -43,7 +50,7 @@ def findings_visible_to(
     case-insensitive substring of the package name or versionless purl."""
     if not can(actor, Permission.FINDING_VIEW):
         return Finding.objects.none()
-    qs = Finding.objects.filter(component_id__in=_visible_components(actor)).select_related(
+    qs = Finding.objects.filter(_line_visible(actor), component_id__in=_visible_components(actor)).select_related(
         "component", "release_line", "decision", "suppressed_by"
     )
     if component is not None:
@@ -68,7 +75,7 @@ def scans_visible_to(*, actor: Any, component: Any = None, release_line: Any = N
     """Scans of the components the actor may see, newest first."""
     if not can(actor, Permission.FINDING_VIEW):
         return Scan.objects.none()
-    qs = Scan.objects.filter(component_id__in=_visible_components(actor)).select_related(
+    qs = Scan.objects.filter(_line_visible(actor), component_id__in=_visible_components(actor)).select_related(
         "component", "release_line", "created_by"
     )
     if component is not None:
@@ -83,7 +90,7 @@ def suppressions_visible_to(*, actor: Any, active_only: bool = False) -> QuerySe
     if not can(actor, Permission.FINDING_VIEW):
         return Suppression.objects.none()
     qs = Suppression.objects.filter(
-        Q(component__isnull=True) | Q(component_id__in=_visible_components(actor))
+        Q(component__isnull=True) | Q(component_id__in=_visible_components(actor)), _line_visible(actor)
     ).select_related("component", "release_line", "created_by", "approved_by")
     if active_only:
         qs = qs.filter(revoked_at__isnull=True)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from garrison.access.permissions import Permission
 from garrison.access.policy import effective_permissions, require
@@ -43,6 +44,8 @@ def token_create(
     now = clock.now()
     if expires_at is None:
         expires_at = now + timedelta(days=90)
+    if timezone.is_naive(expires_at):
+        raise ValidationError({"expires_at": "give the time zone, e.g. 2026-12-01T00:00:00Z"})
     if expires_at <= now:
         raise ValidationError({"expires_at": "must be in the future"})
     if expires_at > now + MAX_LIFETIME:

@@ -36,6 +36,14 @@ def _complete(request: HttpRequest, user: User, method: str) -> HttpResponse:
     return redirect(next_url)
 
 
+def second_factor_pending(request: HttpRequest, user: User, *, next_url: str) -> HttpResponse:
+    """The first factor passed (password or SSO): a new session key, then ask for the second factor."""
+    request.session.cycle_key()
+    request.session["garrison_next"] = next_url
+    request.session[_PENDING] = {"user": str(user.pk), "at": time.time()}
+    return redirect("accounts:login_mfa")
+
+
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

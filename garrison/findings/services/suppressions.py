@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from garrison.access.permissions import Permission
 from garrison.access.policy import require
@@ -35,7 +36,8 @@ def glob_regex(pattern: str) -> str:
         elif end != -1:
             body = pattern[i + 1 : end]
             body = "^" + body[1:] if body.startswith("!") else body
-            out.append("[" + body.replace("\\", "\\\\") + "]")
+            # "[" escaped too: PostgreSQL would read "[:", "[." and "[=" as POSIX classes, Python as a literal
+            out.append("[" + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
             i = end
         else:
             out.append(re.escape(char))
@@ -121,6 +123,8 @@ def _validate(s: Suppression) -> None:
         )
     if not s.reason.strip():
         raise ValidationError({"reason": "Say why these findings are suppressed."})
+    if s.expires_at is not None and timezone.is_naive(s.expires_at):
+        raise ValidationError({"expires_at": "Give the expiry with its time zone, e.g. 2026-12-01T00:00:00Z."})
     if s.expires_at is not None and s.expires_at <= clock.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     for field, pattern in (("purl_pattern", s.purl_pattern), ("path_glob", s.path_glob)):

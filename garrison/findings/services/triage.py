@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from garrison.access.permissions import Permission
 from garrison.access.policy import can, require
@@ -29,6 +30,8 @@ def _check_expiry(expires_at: datetime | None, now: datetime) -> None:
     limit = settings.GARRISON_RISK_ACCEPT_MAX_DAYS
     if expires_at is None:
         raise ValidationError({"expires_at": f"A risk acceptance needs an expiry, at most {limit} days from now."})
+    if timezone.is_naive(expires_at):
+        raise ValidationError({"expires_at": "Give the expiry with its time zone, e.g. 2026-12-01T00:00:00Z."})
     if expires_at <= now:
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     if expires_at > now + timedelta(days=limit):

@@ -79,7 +79,8 @@ def _detail_context(request: HttpRequest, finding: Finding, form: DecisionForm |
         "finding": finding,
         "sources": list(finding.sources.all()),
         "decision": decision,
-        "decision_covers": decision.findings.count() if decision else 0,
+        # counted among the findings the actor may see: rows on a release line hidden by its label stay uncounted
+        "decision_covers": findings_visible_to(actor=request.user).filter(decision=decision).count() if decision else 0,
         "decision_form": form if may_triage else None,
     }
 
