@@ -87,11 +87,16 @@ class FindingState(models.TextChoices):
 
 
 class Finding(Target):
+    # Every index costs every import a write per row, so Finding keeps only those its queries use: no lone index
+    # on component or target_key (the composite and unique indexes start with them), none on the scan links
+    # (scans are never deleted), and plain indexes without the LIKE-pattern twins of db_index=True.
+    component = models.ForeignKey("org.Component", on_delete=models.PROTECT, related_name="+", db_index=False)
+    target_key = models.CharField(max_length=320)
     fingerprint = models.CharField(max_length=64)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     title = models.CharField(max_length=500)
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN, db_index=True)
-    vulnerability_id = models.CharField(max_length=120, blank=True, db_index=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
+    vulnerability_id = models.CharField(max_length=120, blank=True)
     aliases = models.JSONField(default=list, blank=True)
     cvss_v3_vector = models.CharField(max_length=200, blank=True)
     cvss_v3_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
@@ -99,7 +104,7 @@ class Finding(Target):
     cvss_v4_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     cwes = models.JSONField(default=list, blank=True)
     package_name = models.CharField(max_length=300, blank=True)
-    package_key = models.CharField(max_length=500, blank=True, db_index=True, help_text="purl without version")
+    package_key = models.CharField(max_length=500, blank=True, help_text="purl without version")
     installed_version = models.CharField(max_length=200, blank=True)
     fixed_version = models.CharField(max_length=200, blank=True)
     file_path = models.CharField(max_length=1000, blank=True)
@@ -109,11 +114,13 @@ class Finding(Target):
     parameter = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     references = models.JSONField(default=list, blank=True)
-    state = models.CharField(max_length=10, choices=FindingState.choices, default=FindingState.ACTIVE, db_index=True)
+    state = models.CharField(max_length=10, choices=FindingState.choices, default=FindingState.ACTIVE)
     is_regression = models.BooleanField(default=False)
-    first_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+")
-    last_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+")
-    mitigated_by_scan = models.ForeignKey(Scan, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    first_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+", db_index=False)
+    last_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+", db_index=False)
+    mitigated_by_scan = models.ForeignKey(
+        Scan, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     mitigated_at = models.DateTimeField(null=True, blank=True)
     decision_key = models.CharField(max_length=600, help_text="What a triage decision about this finding is keyed on.")
     decision = models.ForeignKey(
@@ -129,6 +136,10 @@ class Finding(Target):
         indexes = [
             models.Index(fields=["component", "state", "severity"]),
             models.Index(fields=["component", "decision_key"]),
+            models.Index(fields=["severity"], name="finding_severity"),
+            models.Index(fields=["vulnerability_id"], name="finding_vulnerability_id"),
+            models.Index(fields=["package_key"], name="finding_package_key"),
+            models.Index(fields=["state"], name="finding_state"),
         ]
 
     def __str__(self) -> str:
@@ -138,9 +149,10 @@ class Finding(Target):
 class FindingSource(BaseModel):
     """Which tools reported a finding (two scanners, one finding)."""
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="sources")
+    # No lone index on finding (the unique constraint starts with it) nor on the scan (never deleted).
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="sources", db_index=False)
     tool = models.CharField(max_length=100)
-    last_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+")
+    last_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["finding", "tool"], name="finding_source_unique")]

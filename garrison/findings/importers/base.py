@@ -4,6 +4,7 @@ beyond the stream they are given."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -139,16 +140,38 @@ def severity_from_score(score: float | None) -> Severity:
 MAX_DEPTH = 200
 
 
-def _check_depth(value: Any, fmt: str) -> None:
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels")
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+# Nesting depth from the bytes, not the parsed value (walking every value cost a third of loading a report):
+# drop escaped backslashes and quotes, keep only quotes and brackets, drop strings (they may hold brackets), then
+# peel the innermost bracket pairs off, one level per pass. Its answer counts only for documents orjson accepts;
+# it runs before parsing so that its copies of the bytes are gone before the parsed value exists.
+_NOT_QUOTE_OR_BRACKET = bytes(b for b in range(256) if b not in b'"[]{}')
+_CURLY_TO_SQUARE = bytes.maketrans(b"{}", b"[]")
+_STRING = re.compile(rb'"[^"]*"')
+
+
+def _too_deep(data: bytes) -> bool:
+    # '""' is an empty string or the end of one and the start of the next: either way no bracket is lost.
+    quotes_and_brackets = (
+        data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_QUOTE_OR_BRACKET).replace(b'""', b"")
+    )
+    brackets = _STRING.sub(b"", quotes_and_brackets).translate(_CURLY_TO_SQUARE)
+    for _ in range(MAX_DEPTH + 1):  # the top level is depth 0
+        if not brackets:
+            return False
+        brackets = brackets.replace(b"[]", b"")
+    return bool(brackets)
+
+
+def _loads(data: bytes, fmt: str, line: int | None = None) -> Any:
+    """One document; ``line`` is where it starts in a JSON Lines file (else orjson's line)."""
+    too_deep = _too_deep(data)
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(fmt, f"not valid JSON ({exc.msg})", f"line {line or exc.lineno}, column {exc.colno}") from None
+    if too_deep:
+        raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels")
+    return value
 
 
 def load_json(source: BinaryIO | bytes, fmt: str) -> Any:
@@ -156,12 +179,7 @@ def load_json(source: BinaryIO | bytes, fmt: str) -> Any:
     data = source if isinstance(source, bytes) else source.read()
     if not data.strip():
         return None
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise ParseError(fmt, f"not valid JSON ({exc.msg})", f"line {exc.lineno}, column {exc.colno}") from None
-    _check_depth(value, fmt)
-    return value
+    return _loads(data, fmt)
 
 
 def load_json_lines(source: BinaryIO | bytes, fmt: str) -> Iterator[Any]:
@@ -170,12 +188,7 @@ def load_json_lines(source: BinaryIO | bytes, fmt: str) -> Iterator[Any]:
     for number, raw in enumerate(data.splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            value = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise ParseError(fmt, f"not valid JSON ({exc.msg})", f"line {number}, column {exc.colno}") from None
-        _check_depth(value, fmt)
-        yield value
+        yield _loads(raw, fmt, number)
 
 
 def load_xml(source: BinaryIO | bytes, fmt: str) -> Any:

@@ -12,6 +12,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+from django.db import connection
+from django.db.models import QuerySet
+
 from garrison.findings.fingerprints import fingerprint, package_key
 from garrison.findings.importers import ParsedFinding
 from garrison.findings.models import SEVERITY_RANK, Finding, FindingSource, FindingState, Scan, TriageDecision
@@ -54,6 +57,15 @@ def _score(value: float | None) -> Decimal | None:
 
 def _line(value: int | None) -> int | None:
     return value if isinstance(value, int) and 0 < value < 2**31 else None
+
+
+def _among(queryset: QuerySet[Any], column: str, values: list[Any]) -> QuerySet[Any]:
+    """``filter(<column>__in=values)`` for a batch's thousands of values. On PostgreSQL one array parameter:
+    Django prepares each value of an IN list and psycopg re-parses a query with thousands of placeholders."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{column}__in": values})
+    quoted = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(column)}"
+    return queryset.extra(where=[f"{quoted} = ANY(%s)"], params=[values])  # noqa: S610 (names from the model)
 
 
 @dataclass(slots=True)
@@ -104,12 +116,11 @@ class FindingBatch:
     def apply(self, parsed: list[ParsedFinding]) -> None:
         scan = self.scan
         items = self._merge(parsed)
-        found = Finding.objects.filter(target_key=scan.target_key, fingerprint__in=list(items)).values(*LOADED)
-        existing = {row["fingerprint"]: row for row in found}
+        found = _among(Finding.objects.filter(target_key=scan.target_key), "fingerprint", list(items))
+        existing = {row["fingerprint"]: row for row in found.values(*LOADED)}
+        keys = list({i.key for i in items.values()})
         decisions = dict(
-            TriageDecision.objects.filter(
-                component_id=scan.component_id, key__in={i.key for i in items.values()}
-            ).values_list("key", "pk")
+            _among(TriageDecision.objects.filter(component_id=scan.component_id), "key", keys).values_list("key", "pk")
         )
         new: list[dict[str, Any]] = []
         changed: list[Finding] = []
@@ -146,14 +157,15 @@ class FindingBatch:
         if changed:
             Finding.objects.bulk_update(changed, [name.removesuffix("_id") for name in UPDATED])
         if touched:
-            Finding.objects.filter(pk__in=touched).update(last_seen_scan=scan)
+            _among(Finding.objects.all(), "id", touched).update(last_seen_scan=scan)
 
     def _write_sources(self, new: list[dict[str, Any]], seen: dict[str, list[Any]]) -> None:
         """Sources of new findings are new; those of known findings are touched, and created only if missing."""
         scan, now = self.scan, self.now
         BulkInsert(FindingSource, {"last_seen_scan_id": scan.pk, "created_at": now, "updated_at": now}).write(new)
         for tool, finding_ids in seen.items():
-            touched = FindingSource.objects.filter(tool=tool, finding_id__in=finding_ids).update(last_seen_scan=scan)
+            rows = _among(FindingSource.objects.filter(tool=tool), "finding_id", finding_ids)
+            touched = rows.update(last_seen_scan=scan)
             if touched < len(finding_ids):  # a scanner that had not reported these findings before
                 FindingSource.objects.bulk_create(
                     [FindingSource(finding_id=pk, tool=tool, last_seen_scan_id=scan.pk) for pk in finding_ids],

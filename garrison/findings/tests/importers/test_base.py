@@ -41,3 +41,8 @@ def test_each_json_line_is_checked():
     lines = b'{"ok": 1}\n' + _nested(MAX_DEPTH + 2) + b"\n"
     with pytest.raises(ParseError, match="nesting deeper"):
         list(load_json_lines(lines, "nancy"))
+
+
+def test_a_deep_document_that_is_not_json_is_reported_as_not_json():
+    with pytest.raises(ParseError, match="not valid JSON"):
+        load_json(_nested(MAX_DEPTH + 2) + b"x", "sarif")
