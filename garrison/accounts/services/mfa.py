@@ -141,8 +141,16 @@ def mfa_reset(*, user: User, actor: User) -> User:
     user.totp_secret_sealed, user.totp_confirmed_at, user.totp_last_step = "", None, 0
     user.save(update_fields=["totp_secret_sealed", "totp_confirmed_at", "totp_last_step", "updated_at"])
     RecoveryCode.objects.filter(user=user).delete()
+    from garrison.accounts.models import ApiToken
     from garrison.accounts.services.users import _end_sessions
 
-    _end_sessions(user)
-    audit.record(action=AuditAction.MFA_RESET, actor=actor, target=user)
+    # A lost second factor may mean a lost laptop: its sessions and API tokens end with it.
+    sessions = _end_sessions(user)
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+    audit.record(
+        action=AuditAction.MFA_RESET,
+        actor=actor,
+        target=user,
+        data={"sessions_ended": sessions, "tokens_revoked": tokens},
+    )
     return user

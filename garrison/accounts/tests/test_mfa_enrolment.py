@@ -10,7 +10,8 @@ from garrison.access.roles import Role
 from garrison.accounts.models import User
 from garrison.audit.actions import AuditAction
 from garrison.audit.models import AuditEvent
-from garrison.core.tests.personas import make_user
+from garrison.core.tests.api_client import api_client
+from garrison.core.tests.personas import PASSWORD, make_user
 
 SETUP = reverse("accounts:mfa_setup")
 
@@ -69,11 +70,16 @@ def test_admin_resets_two_factor_and_the_user_must_enrol_again(personas):
     admin_client = personas.client("admin")
     target = personas.triager
     triager_client = personas.client("triager")
+    triager_api = api_client(target)
+    assert triager_api.get("/api/v1/me").status_code == 200
     response = admin_client.post(reverse("accounts:user_mfa_reset", args=[target.pk]))
     assert response.status_code == 302
     target.refresh_from_db()
     assert not target.mfa_enabled and target.totp_secret_sealed == ""
-    assert triager_client.get("/").status_code == 302  # their sessions ended
+    # (force_login sessions are not in UserSession; a real sign-in's would end: see test_users_and_passwords)
+    assert triager_client.get("/")["Location"] == reverse("accounts:mfa_setup")
+    assert triager_api.get("/api/v1/me").status_code == 401  # and their API tokens
+    assert AuditEvent.objects.get(action=AuditAction.MFA_RESET).data == {"sessions_ended": 0, "tokens_revoked": 1}
 
 
 def test_only_user_managers_can_reset_two_factor(personas):
@@ -81,3 +87,19 @@ def test_only_user_managers_can_reset_two_factor(personas):
     assert response.status_code == 403
     personas.triager.refresh_from_db()
     assert personas.triager.mfa_enabled
+
+
+def test_two_factor_reset_ends_sessions_opened_by_a_real_sign_in(personas):
+    from django.contrib.sessions.models import Session
+
+    lead = personas.security_lead
+    client = Client()
+    client.post(reverse("accounts:login"), {"email": lead.email, "password": PASSWORD})
+    client.post(reverse("accounts:login_mfa"), {"code": pyotp.TOTP(lead.test_totp_secret).now()})
+    assert client.get("/").status_code == 200
+    key = client.session.session_key
+
+    personas.client("admin").post(reverse("accounts:user_mfa_reset", args=[lead.pk]))
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/")["Location"].startswith(reverse("accounts:login"))
