@@ -122,3 +122,13 @@ def test_detect_names_the_format(path, fmt):
 @pytest.mark.parametrize(("path", "fmt"), sorted(EXPECTED.items()))
 def test_importer_parses_the_file(path, fmt):
     list(REGISTRY[fmt].parse(io.BytesIO(_read(path))))
+
+
+@pytest.mark.parametrize("name", sorted(set(REGISTRY) - {EMPTY}))
+def test_each_sniffer_claims_exactly_its_own_fixtures(name):
+    """Sniffers must be exclusive, not just first in the detection order: each claims its own files and no other
+    (empty files are left out: the registry answers those before any sniffer is asked)."""
+    heads = {path: _read(path)[:HEAD_BYTES] for path, fmt in EXPECTED.items() if fmt != EMPTY}
+    claimed = sorted(path for path, head in heads.items() if REGISTRY[name].sniff(head))
+
+    assert claimed == sorted(path for path, fmt in EXPECTED.items() if fmt == name)

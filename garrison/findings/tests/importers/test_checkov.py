@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParseError, Severity
-from garrison.findings.importers.checkov import IMPORTERS, parse, sniff
+from garrison.findings.importers.checkov import IMPORTERS, parse
 from garrison.findings.tests.importers.mutation import mutated
 
 FILES = {"checkov-report-0-vuln.json": 0, "checkov-report-1-vuln.json": 1, "checkov-report-many-vuln.json": 3}
@@ -139,18 +139,6 @@ def test_invalid_utf8_is_a_parse_error():
         _parse(_read("checkov-report-1-vuln.json").replace(b"terraform", b"terra\xfeform"))
 
     assert error.value.format == "checkov"
-
-
-def test_sniff_claims_only_checkov_files():
-    root = shared_fixture()
-    claimed = sorted(
-        path.relative_to(root).as_posix()
-        for area in ("scanners", "sbom", "vex")
-        for path in (root / area).rglob("*")
-        if path.is_file() and sniff(path.read_bytes()[:65536])
-    )
-
-    assert claimed == [f"scanners/checkov/{name}" for name in sorted(FILES)]
 
 
 def test_registered_under_its_name():

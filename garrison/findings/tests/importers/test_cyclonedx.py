@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParsedComponent, ParsedFinding, ParseError, Severity
-from garrison.findings.importers.cyclonedx import IMPORTERS, parse_json, parse_xml
-from garrison.findings.importers.registry import HEAD_BYTES
+from garrison.findings.importers.cyclonedx import parse_json, parse_xml
 from garrison.findings.tests.importers.mutation import mutated
 
 pytestmark = pytest.mark.fixtures
@@ -54,23 +53,6 @@ def _findings(items: list) -> list[ParsedFinding]:
 
 def _components(items: list) -> list[ParsedComponent]:
     return [item for item in items if isinstance(item, ParsedComponent)]
-
-
-def _fixture_files():
-    root = shared_fixture()
-    return sorted(path for area in ("scanners", "sbom", "vex") for path in (root / area).rglob("*") if path.is_file())
-
-
-def test_sniffers_match_only_the_cyclonedx_fixtures():
-    root = shared_fixture()
-    matches = {}
-    for path in _fixture_files():
-        head = path.read_bytes()[:HEAD_BYTES]
-        names = [importer.name for importer in IMPORTERS if importer.sniff(head)]
-        if names:
-            matches[path.relative_to(root).as_posix()] = names
-
-    assert matches == {"/".join(parts): [fmt] for parts, (fmt, _, _) in FIXTURES.items()}
 
 
 @pytest.mark.parametrize(("parts", "components", "findings"), [(p, c, f) for p, (_, c, f) in FIXTURES.items()])

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParsedFinding, ParseError, Severity
-from garrison.findings.importers.npm_audit import IMPORTERS, parse_v6, parse_v7
-from garrison.findings.importers.registry import HEAD_BYTES
+from garrison.findings.importers.npm_audit import parse_v6, parse_v7
 from garrison.findings.tests.importers.mutation import mutated
 
 pytestmark = pytest.mark.fixtures
@@ -37,18 +36,6 @@ def _findings(parse, data: bytes) -> list:
 def _parse_fixture(folder: str, name: str) -> list:
     parse, _, _ = FIXTURES[(folder, name)]
     return _findings(parse, _read(folder, name))
-
-
-def test_sniffers_match_only_the_npm_audit_fixtures():
-    root = shared_fixture()
-    files = sorted(p for area in ("scanners", "sbom", "vex") for p in (root / area).rglob("*") if p.is_file())
-    matches = {}
-    for path in files:
-        names = [imp.name for imp in IMPORTERS if imp.sniff(path.read_bytes()[:HEAD_BYTES])]
-        if names:
-            matches[path.relative_to(root).as_posix()] = names
-
-    assert matches == {f"scanners/{folder}/{name}": [fmt] for (folder, name), (_, fmt, _) in FIXTURES.items()}
 
 
 @pytest.mark.parametrize(("folder", "name", "count"), [(*key, count) for key, (_, _, count) in FIXTURES.items()])

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import ParsedComponent, ParseError
-from garrison.findings.importers.registry import HEAD_BYTES
-from garrison.findings.importers.spdx import IMPORTERS, parse
+from garrison.findings.importers.spdx import parse
 from garrison.findings.tests.importers.mutation import mutated
 
 pytestmark = pytest.mark.fixtures
@@ -25,22 +24,6 @@ def _read() -> bytes:
 
 def _parse(data: bytes) -> list:
     return list(parse(io.BytesIO(data)))
-
-
-def _fixture_files():
-    root = shared_fixture()
-    return sorted(path for area in ("scanners", "sbom", "vex") for path in (root / area).rglob("*") if path.is_file())
-
-
-def test_sniffer_matches_only_the_spdx_fixture():
-    root = shared_fixture()
-    matches = [
-        path.relative_to(root).as_posix()
-        for path in _fixture_files()
-        if any(importer.sniff(path.read_bytes()[:HEAD_BYTES]) for importer in IMPORTERS)
-    ]
-
-    assert matches == ["/".join(EXAMPLE)]
 
 
 def test_every_package_is_a_component_and_files_are_not():

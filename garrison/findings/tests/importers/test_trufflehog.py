@@ -20,8 +20,6 @@ from garrison.findings.importers.trufflehog import (
     parse_v2,
     parse_v3,
     sniff_trufflehog3,
-    sniff_v2,
-    sniff_v3,
 )
 from garrison.findings.tests.importers.mutation import mutated
 
@@ -172,24 +170,6 @@ def test_invalid_utf8_is_a_parse_error():
         list(parse_v3(io.BytesIO(data)))
 
     assert error.value.format == "trufflehog"
-
-
-def test_sniffers_claim_only_their_files():
-    root = shared_fixture()
-    claimed = sorted(
-        (path.relative_to(root).as_posix(), name)
-        for area in ("scanners", "sbom", "vex")
-        for path in (root / area).rglob("*")
-        if path.is_file()
-        for name, sniff in (("trufflehog", sniff_v3), ("trufflehog2", sniff_v2), ("trufflehog3", sniff_trufflehog3))
-        if sniff(path.read_bytes()[:65536])
-    )
-
-    # trufflehog3/zero_vulns.json is "[]": the empty-report check takes it before any sniffer
-    assert claimed == [
-        ("scanners/trufflehog/v2_many_vulns.json", "trufflehog2"),
-        ("scanners/trufflehog/v3_git.json", "trufflehog"),
-    ]
 
 
 def test_trufflehog3_sniff_needs_its_own_shape():

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParsedFinding, ParseError, Severity
-from garrison.findings.importers.registry import HEAD_BYTES
-from garrison.findings.importers.zap import IMPORTERS, parse_json, parse_xml
+from garrison.findings.importers.zap import parse_json, parse_xml
 from garrison.findings.tests.importers.mutation import mutated
 
 pytestmark = pytest.mark.fixtures
@@ -39,23 +38,6 @@ def _xml(data: bytes) -> list:
 
 def _parse_json(data: bytes) -> list:
     return list(parse_json(io.BytesIO(data)))
-
-
-def _fixture_files():
-    root = shared_fixture()
-    return sorted(path for area in ("scanners", "sbom", "vex") for path in (root / area).rglob("*") if path.is_file())
-
-
-def test_sniffers_match_only_the_zap_fixtures():
-    root = shared_fixture()
-    matches = {}
-    for path in _fixture_files():
-        head = path.read_bytes()[:HEAD_BYTES]
-        names = [importer.name for importer in IMPORTERS if importer.sniff(head)]
-        if names:
-            matches[path.relative_to(root).as_posix()] = names
-
-    assert matches == {f"scanners/zap/{name}": [fmt] for name, (_, fmt, _) in FIXTURES.items()}
 
 
 @pytest.mark.parametrize(("name", "count"), [(name, count) for name, (_, _, count) in FIXTURES.items()])
