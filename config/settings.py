@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from garrison.core.env import ConfigError, env_bool, env_int, env_list, env_secret, env_str
+from garrison.core.env import ConfigError, env_bool, env_int, env_list, env_map, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GARRISON_VAR_DIR", str(BASE_DIR / "var")))
@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "garrison.accounts",
     "garrison.org",
     "garrison.findings",
+    "garrison.issues",
+    "garrison.notify",
     "garrison.api",
 ]
 
@@ -238,6 +240,28 @@ GARRISON_MAX_UPLOAD_BYTES = env_int("GARRISON_MAX_UPLOAD_BYTES", 1024 * 1024 * 1
 GARRISON_RISK_ACCEPT_MAX_DAYS = env_int("GARRISON_RISK_ACCEPT_MAX_DAYS", 365, minimum=1)
 # Uploaded reports wait here (default storage) until the worker imports them, then are deleted.
 MEDIA_ROOT = env_str("GARRISON_MEDIA_ROOT") or str(VAR_DIR / "media")
+
+# --- security issues ----------------------------------------------------------------------------------------
+# Severity -> priority; SLA clocks: acknowledge and triage in business days, fix in calendar days per severity.
+GARRISON_SEVERITY_PRIORITY = env_map("GARRISON_SEVERITY_PRIORITY", "critical:p1,high:p2,medium:p3,low:p4,none:p4")
+GARRISON_SLA_ACK_BUSINESS_DAYS = env_int("GARRISON_SLA_ACK_BUSINESS_DAYS", 2, minimum=0)
+GARRISON_SLA_TRIAGE_BUSINESS_DAYS = env_int("GARRISON_SLA_TRIAGE_BUSINESS_DAYS", 5, minimum=0)
+GARRISON_SLA_FIX_DAYS = env_map("GARRISON_SLA_FIX_DAYS", "critical:7,high:30,medium:90,low:180", values=int)
+# Public report form and API: attachments per file / per report, and reports per IP per hour.
+GARRISON_ATTACHMENT_MAX_BYTES = env_int("GARRISON_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1)
+GARRISON_ATTACHMENT_MAX_FILES = env_int("GARRISON_ATTACHMENT_MAX_FILES", 10, minimum=0)
+GARRISON_REPORT_RATE_PER_HOUR = env_int("GARRISON_REPORT_RATE_PER_HOUR", 10, minimum=1)
+# The intake address (reports by email; replies go to security+<key>@domain to thread).
+GARRISON_SECURITY_EMAIL = env_str("GARRISON_SECURITY_EMAIL", "security@localhost")
+
+# --- notifications and on-call -------------------------------------------------------------------------------
+# Pager webhook: "opsgenie" (Alerts API) or "pagerduty" (Events v2); empty URL: pages go by email only.
+GARRISON_PAGER_KIND = env_str("GARRISON_PAGER_KIND", "opsgenie")
+GARRISON_PAGER_URL = env_str("GARRISON_PAGER_URL", "")
+GARRISON_PAGER_KEY = env_secret("GARRISON_PAGER_KEY")
+GARRISON_PAGE_ACK_MINUTES = env_int("GARRISON_PAGE_ACK_MINUTES", 15, minimum=1)
+GARRISON_DELIVERY_MAX_ATTEMPTS = env_int("GARRISON_DELIVERY_MAX_ATTEMPTS", 6, minimum=1)
+GARRISON_DIGEST_HOUR_UTC = env_int("GARRISON_DIGEST_HOUR_UTC", 7, minimum=0)
 
 # --- crypto key ring ----------------------------------------------------------------------------------------
 # "kid:base64key,kid2:base64key": the first key encrypts, every key decrypts. Empty: one key derived from

@@ -36,3 +36,16 @@ class Permission(StrEnum):
     # Seeing any embargoed security issue at all (the issue's security level narrows it further).
     # Holding it makes two-factor sign-in mandatory.
     ISSUE_EMBARGOED_VIEW = "issues:embargoed:view"
+    ISSUE_VIEW = "issues:issue:view"
+    ISSUE_CREATE = "issues:issue:create"
+    ISSUE_TRIAGE = "issues:issue:triage"
+    ISSUE_COMMENT = "issues:comment:add"
+    BACKPORT_EDIT = "issues:backport:edit"
+    LEVEL_VIEW = "issues:level:view"
+    LEVEL_MANAGE = "issues:level:manage"
+    INTAKE_MANAGE = "issues:intake:manage"
+
+    ONCALL_VIEW = "notify:oncall:view"
+    ONCALL_MANAGE = "notify:oncall:manage"
+    DELIVERY_VIEW = "notify:delivery:view"
+    DELIVERY_MANAGE = "notify:delivery:manage"

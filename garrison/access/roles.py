@@ -22,6 +22,17 @@ class Role(models.TextChoices):
 _ORG_VIEW = {P.TEAM_VIEW, P.COMPONENT_VIEW, P.RELEASE_VIEW}
 _ORG_EDIT = {P.TEAM_EDIT, P.COMPONENT_EDIT, P.RELEASE_EDIT, P.CLIENT_EDIT}
 _FINDINGS_WORK = {P.FINDING_VIEW, P.FINDING_TRIAGE, P.SCAN_IMPORT, P.SUPPRESSION_MANAGE}
+# Working on security issues (which issues: the issue's security level decides, see garrison.issues.selectors).
+_ISSUE_WORK = {
+    P.ISSUE_VIEW,
+    P.ISSUE_CREATE,
+    P.ISSUE_TRIAGE,
+    P.ISSUE_COMMENT,
+    P.BACKPORT_EDIT,
+    P.LEVEL_VIEW,
+    P.ONCALL_VIEW,
+    P.DELIVERY_VIEW,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
     Role.ADMIN: frozenset(P),
@@ -37,10 +48,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.CLIENT_VIEW,
             P.ISSUE_EMBARGOED_VIEW,
             P.RISK_ACCEPT,
+            P.LEVEL_MANAGE,
+            P.INTAKE_MANAGE,
+            P.ONCALL_MANAGE,
+            P.DELIVERY_MANAGE,
         }
         | _ORG_VIEW
         | _ORG_EDIT
         | _FINDINGS_WORK
+        | _ISSUE_WORK
     ),
     Role.TRIAGER: frozenset(
         {
@@ -54,11 +70,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
         }
         | _ORG_VIEW
         | _FINDINGS_WORK
+        | _ISSUE_WORK
     ),
     # COMPONENT_EDIT is granted to developers only on components their team is responsible for: see SCOPED.
     # FINDING_TRIAGE and SCAN_IMPORT likewise: only for their own teams' components (pipelines upload scans).
+    # BACKPORT_EDIT: only on issues their team is responsible for. Which issues they see: the security level.
     Role.DEVELOPER: frozenset(
         {P.DASHBOARD_VIEW, P.TOKEN_MANAGE_OWN, P.COMPONENT_EDIT, P.FINDING_VIEW, P.FINDING_TRIAGE, P.SCAN_IMPORT}
+        | {P.ISSUE_VIEW, P.ISSUE_EMBARGOED_VIEW, P.ISSUE_COMMENT, P.BACKPORT_EDIT, P.ONCALL_VIEW}
         | _ORG_VIEW
     ),
     Role.AUDITOR: frozenset(
@@ -72,6 +91,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.CLIENT_VIEW,
             P.ISSUE_EMBARGOED_VIEW,
             P.FINDING_VIEW,
+            P.ISSUE_VIEW,
+            P.LEVEL_VIEW,
+            P.ONCALL_VIEW,
+            P.DELIVERY_VIEW,
         }
         | _ORG_VIEW
     ),
@@ -91,7 +114,11 @@ SCOPED: dict[tuple[str, P], Scope] = {
     (Role.DEVELOPER, P.COMPONENT_EDIT): Scope.RESPONSIBLE_TEAM_MEMBER,
     (Role.DEVELOPER, P.FINDING_TRIAGE): Scope.RESPONSIBLE_TEAM_MEMBER,
     (Role.DEVELOPER, P.SCAN_IMPORT): Scope.RESPONSIBLE_TEAM_MEMBER,
+    (Role.DEVELOPER, P.BACKPORT_EDIT): Scope.RESPONSIBLE_TEAM_MEMBER,
 }
+
+# The security team sees every security issue, whatever its level (a level that names nobody means them only).
+SECURITY_TEAM_ROLES: frozenset[str] = frozenset({Role.SECURITY_LEAD, Role.TRIAGER})
 
 # Roles that can see embargoed issues or administer must use two-factor sign-in.
 MFA_REQUIRED_ROLES: frozenset[str] = frozenset(

@@ -97,3 +97,22 @@ def open_text(value: str, *, associated_data: str) -> str:
 
 def new_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii").rstrip("=")
+
+
+def seal_bytes(data: bytes, *, associated_data: str) -> tuple[str, bytes]:
+    """Seal a file's bytes: returns (key id, nonce || ciphertext+tag) for a binary column beside a key-id column."""
+    ring = keyring()
+    nonce = os.urandom(12)
+    sealed = AESGCM(ring.keys[ring.primary]).encrypt(nonce, data, associated_data.encode("utf-8"))
+    return ring.primary, nonce + sealed
+
+
+def open_bytes(key_id: str, blob: bytes, *, associated_data: str) -> bytes:
+    ring = keyring()
+    if key_id not in ring.keys:
+        raise DecryptionError(f"unknown key id {key_id!r}")
+    raw = bytes(blob)
+    try:
+        return AESGCM(ring.keys[key_id]).decrypt(raw[:12], raw[12:], associated_data.encode("utf-8"))
+    except Exception as exc:  # InvalidTag, or a truncated blob
+        raise DecryptionError("ciphertext does not authenticate") from exc

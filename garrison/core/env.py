@@ -6,6 +6,8 @@ what to fix, not deep inside a request.
 
 from __future__ import annotations
 
+from typing import Any
+
 import os
 from pathlib import Path
 
@@ -69,3 +71,22 @@ def env_secret(name: str) -> str:
         if not value:
             raise ConfigError(f"{name}_FILE: {file_name} is empty")
     return value
+
+
+def env_map(name: str, default: str, *, values: type = str) -> dict[str, Any]:
+    """``key:value,key:value`` (e.g. ``critical:7,high:30``); ``values=int`` wants positive whole numbers."""
+    raw = env_str(name, default)
+    out: dict[str, Any] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        key, sep, value = item.partition(":")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigError(f"{name}: each entry must be 'key:value' (got {item!r})")
+        if values is int:
+            if not value.strip().isdigit() or int(value) < 1:
+                raise ConfigError(f"{name}: {key.strip()!r} must be a positive whole number (got {value!r})")
+            out[key.strip()] = int(value)
+        else:
+            out[key.strip()] = value.strip()
+    return out
