@@ -6,10 +6,9 @@ what to fix, not deep inside a request.
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(Exception):

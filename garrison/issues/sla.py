@@ -38,4 +38,4 @@ def triage_due(received_at: datetime) -> datetime:
 
 def fix_due(received_at: datetime, severity: str) -> datetime | None:
     days = settings.GARRISON_SLA_FIX_DAYS.get(severity)
-    return received_at + timedelta(days=int(days)) if days else None
+    return received_at + timedelta(days=int(str(days))) if days else None
