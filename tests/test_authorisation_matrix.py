@@ -23,7 +23,7 @@ from tests.authz.spec import ADMIN, ANON, AUDITOR, LEAD, PERSONAS, Check
 
 # Bookkeeping tables that legitimately change on any request (throttle counters, the audit chain head moves
 # together with AuditEvent, which is checked).
-_TRACKED_APPS = {"core", "access", "audit", "accounts", "org", "findings"}
+_TRACKED_APPS = {"core", "access", "audit", "accounts", "org", "findings", "issues", "notify"}
 _UNTRACKED = {"core.ratecounter", "audit.auditchainhead", "sessions.session"}
 
 
@@ -116,6 +116,8 @@ def test_route_for_every_persona(route: str, personas: Any) -> None:
             text = _visible_text(response)
             for marker in world_mod.SECRET_MARKERS:
                 assert marker not in text, f"{route} as {persona} shows Secret-labelled {marker!r}"
+            if persona not in world_mod.EMBARGO_READERS:
+                assert world_mod.EMBARGO_MARKER not in text, f"{route} as {persona} shows an embargoed issue"
             if persona not in {ADMIN, LEAD, AUDITOR}:
                 assert world_mod.PRIVATE_MARKER not in text, f"{route} as {persona} shows a Private-labelled client"
             if before is not None:

@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
-from tests.authz import routes_accounts, routes_findings, routes_org
+from tests.authz import (
+    routes_accounts,
+    routes_findings,
+    routes_intake,
+    routes_issues_api,
+    routes_issues_detail,
+    routes_issues_list,
+    routes_mail,
+    routes_notify,
+    routes_org,
+)
 from tests.authz.spec import Check
 
-MATRIX: dict[str, list[Check]] = {**routes_accounts.ROUTES, **routes_org.ROUTES, **routes_findings.ROUTES}
+MATRIX: dict[str, list[Check]] = {
+    **routes_accounts.ROUTES,
+    **routes_org.ROUTES,
+    **routes_findings.ROUTES,
+    **routes_intake.ROUTES,
+    **routes_mail.ROUTES,
+    **routes_notify.ROUTES,
+    **routes_issues_list.ROUTES,
+    **routes_issues_detail.ROUTES,
+    **routes_issues_api.ROUTES,
+}

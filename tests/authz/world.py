@@ -16,6 +16,9 @@ from garrison.org.models import Client, Component, Release, Team
 SECRET_MARKERS = ("Red Cell", "red-cell-tooling")
 # ... and a name only the roles admitted by the Private label (admin, security lead, auditor) may see.
 PRIVATE_MARKER = "Hidden Client Ltd"
+# The title of an issue at the most restrictive level: only the security team (lead, triager) may ever see it.
+EMBARGO_MARKER = "Zebra embargo overflow"
+EMBARGO_READERS = frozenset({"security_lead", "triager"})
 
 
 def build(p: Personas) -> dict[str, object]:
@@ -36,7 +39,53 @@ def build(p: Personas) -> dict[str, object]:
     make_token(p.admin)
     w["admin_token"] = ApiToken.objects.get(user=p.admin)
     _findings(w, p)
+    _issues(w, p)
     return w
+
+
+def _issues(w: dict[str, object], p: Personas) -> None:
+    """Issues at each level: ``issue`` (component team level, core-api: the developer sees it), ``secret_issue``
+    (security team only, titled EMBARGO_MARKER), ``billing_issue`` (component team level, billing: not the
+    developer's team), ``public_issue``; a reporter tracking token for ``issue``, comments, an attachment, a
+    dead letter."""
+    from garrison.core.crypto import seal_bytes
+    from garrison.issues import services as issue_services
+    from garrison.issues.models import Channel, CommentVisibility, DeadLetter, SecurityLevel
+
+    levels = {level.name: level for level in SecurityLevel.objects.all()}
+    w["levels"] = levels
+    team_level = levels["Security + component team"]
+    w["team_level"] = team_level
+
+    def intake(title: str, component: Component, files: int = 0):
+        report = issue_services.ReportData(
+            title=title,
+            description=f"{title}: details",
+            component_id=component.pk,
+            reporter_email="finder@example.net",
+            attachments=[issue_services.IncomingFile("poc.txt", "text/plain", b"proof")] * files,
+        )
+        return issue_services.issue_intake(report=report, channel=Channel.FORM)
+
+    made = intake("Stored XSS in profile", w["core_api"], files=1)
+    w["issue"], w["tracking_token"] = made.issue, made.tracking_token
+    w["issue"] = issue_services.issue_set_level(actor=p.security_lead, issue=made.issue, level=team_level)
+    w["attachment"] = made.issue.attachments.get()
+    w["internal_comment"] = issue_services.comment_add(actor=p.security_lead, issue=w["issue"], body="internal note")
+    w["reporter_comment"] = issue_services.comment_add(
+        actor=p.security_lead, issue=w["issue"], body="Thanks, looking", visibility=CommentVisibility.REPORTER
+    )
+    w["secret_issue"] = intake(EMBARGO_MARKER, w["core_api"]).issue
+    billing = intake("Refund rounding", w["billing"]).issue
+    w["billing_issue"] = issue_services.issue_set_level(actor=p.security_lead, issue=billing, level=team_level)
+    public = intake("Public CVE in a dependency", w["core_api"]).issue
+    w["public_issue"] = issue_services.issue_set_public(
+        actor=p.security_lead, issue=public, public=True, reason="upstream CVE is public"
+    )
+    key_id, sealed = seal_bytes(b"not a mime message", associated_data="dead-letter")
+    w["dead_letter"] = DeadLetter.objects.create(
+        source=Channel.EMAIL, key_id=key_id, sealed=sealed, size=18, error="no From header"
+    )
 
 
 def _finding(component: Component, title: str, n: int) -> tuple[Scan, Finding]:
