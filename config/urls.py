@@ -10,6 +10,10 @@ urlpatterns = [
     path("audit/", include("garrison.audit.urls")),
     path("access/", include("garrison.access.urls")),
     path("findings/", include("garrison.findings.urls")),
+    path("issues/", include("garrison.issues.urls")),
+    path("intake/", include("garrison.issues.urls_mail")),
+    path("notify/", include("garrison.notify.urls")),
+    path("", include("garrison.issues.urls_intake")),
     path("api/v1/", api.urls),
 ]
 

@@ -24,6 +24,9 @@ def _register() -> None:
     from garrison.accounts.api import router as accounts_router
     from garrison.audit.api import router as audit_router
     from garrison.findings.api import router as findings_router
+    from garrison.issues.api.issues import router as issues_router
+    from garrison.issues.api.reports import router as reports_router
+    from garrison.notify.api import router as notify_router
     from garrison.org.api import router as org_router
 
     api.add_router("/", accounts_router)
@@ -31,6 +34,9 @@ def _register() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/access", access_router)
     api.add_router("/", findings_router)
+    api.add_router("/", reports_router)
+    api.add_router("/", issues_router)
+    api.add_router("/notify", notify_router)
 
 
 _register()

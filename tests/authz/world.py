@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from garrison.access.models import ClassificationLabel
 from garrison.access.roles import Role
@@ -43,7 +44,7 @@ def build(p: Personas) -> dict[str, object]:
     return w
 
 
-def _issues(w: dict[str, object], p: Personas) -> None:
+def _issues(w: dict[str, Any], p: Personas) -> None:
     """Issues at each level: ``issue`` (component team level, core-api: the developer sees it), ``secret_issue``
     (security team only, titled EMBARGO_MARKER), ``billing_issue`` (component team level, billing: not the
     developer's team), ``public_issue``; a reporter tracking token for ``issue``, comments, an attachment, a
