@@ -32,15 +32,15 @@ def score_vector(vector: str) -> CvssScore:
         raise CvssError("Enter a CVSS vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H.")
     if len(text) > 200:
         raise CvssError("A CVSS vector is at most 200 characters.")
+    if not text.startswith(("CVSS:3.0/", "CVSS:3.1/", "CVSS:4.0/")):
+        raise CvssError("A CVSS vector starts with CVSS:3.1/, CVSS:3.0/ or CVSS:4.0/.")
     try:
         if text.startswith(("CVSS:3.0/", "CVSS:3.1/")):
             c3 = CVSS3(text)
             score, severity, clean, version = c3.base_score, c3.severities()[0], c3.clean_vector(), text[5:8]
-        elif text.startswith("CVSS:4.0/"):
+        else:
             c4 = CVSS4(text)
             score, severity, clean, version = c4.base_score, c4.severity, c4.clean_vector(), "4.0"
-        else:
-            raise CvssError("A CVSS vector starts with CVSS:3.1/, CVSS:3.0/ or CVSS:4.0/.")
     except CVSSError as exc:
         raise CvssError(f"Invalid CVSS vector: {exc}.") from None
     except (ValueError, KeyError, IndexError, TypeError, ArithmeticError) as exc:  # a surprise in the parser
