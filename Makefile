@@ -71,7 +71,7 @@ BENCH_SIZES ?= 10000,100000
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432/garrison_bench
 BENCH_KEY := bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 
-.PHONY: bench-import
+.PHONY: bench-import bench-issues
 bench-import: install
 	mkdir -p var && rm -f var/bench.sqlite3
 	export GARRISON_SECRET_KEY=$(BENCH_KEY) DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3; \
@@ -79,3 +79,14 @@ bench-import: install
 	export GARRISON_SECRET_KEY=$(BENCH_KEY) DATABASE_URL=$(BENCH_PG); \
 	$(BIN)/python -m garrison.findings.bench.database "$$DATABASE_URL" && \
 	$(BIN)/garrison migrate > /dev/null && $(BIN)/garrison bench import --sizes $(BENCH_SIZES)
+
+# Issue list benchmark: 100,000 issues over 50 security levels; p50/p95 of the list page and API for a developer and
+# a security lead, on SQLite (var/bench-issues.sqlite3, fresh) and PostgreSQL (BENCH_PG, topped up).
+ISSUE_SIZES ?= 100000
+bench-issues: install
+	mkdir -p var && rm -f var/bench-issues.sqlite3
+	export GARRISON_SECRET_KEY=$(BENCH_KEY) DATABASE_URL=sqlite:///$(CURDIR)/var/bench-issues.sqlite3; \
+	$(BIN)/garrison migrate > /dev/null && $(BIN)/garrison bench issues --sizes $(ISSUE_SIZES)
+	export GARRISON_SECRET_KEY=$(BENCH_KEY) DATABASE_URL=$(BENCH_PG); \
+	$(BIN)/python -m garrison.findings.bench.database "$$DATABASE_URL" && \
+	$(BIN)/garrison migrate > /dev/null && $(BIN)/garrison bench issues --sizes $(ISSUE_SIZES)

@@ -173,3 +173,21 @@ def bench_import(
     names = [f.strip() for f in formats.split(",") if f.strip()]
     for line in run_bench(sizes=numbers, formats=names):
         typer.echo(line)
+
+
+@bench_app.command("issues")
+def bench_issues(
+    sizes: Annotated[str, typer.Option(help="Comma-separated issue counts (the table is topped up).")] = "100000",
+    levels: Annotated[int, typer.Option(help="Security levels the issues are spread over.")] = 50,
+    repeat: Annotated[int, typer.Option(help="Requests per measurement.")] = 30,
+) -> None:
+    """Time the issue list page and API for a developer and a security lead (it writes: use a scratch database)."""
+    django_ready()
+    from garrison.issues.bench import run
+
+    try:
+        numbers = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise typer.BadParameter("whole numbers separated by commas", param_hint="--sizes") from None
+    for line in run(sizes=numbers, levels=levels, repeat=repeat):
+        typer.echo(line)
