@@ -135,6 +135,12 @@ def _validate(s: Suppression) -> None:
     s.full_clean()
 
 
+def _hidden_components_exist(actor: Any) -> bool:
+    from garrison.org.selectors import components_visible_to
+
+    return Component.objects.exclude(pk__in=components_visible_to(actor=actor).order_by().values("pk")).exists()
+
+
 @transaction.atomic
 def suppression_create(
     *,
@@ -164,6 +170,13 @@ def suppression_create(
         approved_by=actor,
     )
     _validate(suppression)
+    if component is None and _hidden_components_exist(actor):
+        raise ValidationError(
+            {
+                "component": "Some components are hidden from you by their classification: a rule for everything "
+                "would also suppress their findings. Scope the rule to a component you can see."
+            }
+        )
     suppression.save()
     applied = findings_matching(suppression).filter(suppressed_by__isnull=True).update(suppressed_by=suppression)
     audit.record(

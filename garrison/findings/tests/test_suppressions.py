@@ -109,6 +109,33 @@ def test_at_least_one_match_field_is_required(personas):
     assert Suppression.objects.count() == 0
 
 
+def test_a_rule_for_everything_needs_an_author_who_sees_every_component(personas):
+    """A triager cannot see a Secret-labelled component: a global rule from them would silently hide its findings."""
+    from garrison.access.models import ClassificationLabel
+    from garrison.org.models import Component
+
+    hidden = Component.objects.create(
+        name="red-team-tools",
+        responsible_team=personas.world["payments"],
+        classification=ClassificationLabel.objects.get(name="Secret"),
+    )
+    imported(personas, [dep(1)], component="core_api")
+    with pytest.raises(ValidationError) as raised:
+        suppression_create(vulnerability_id="CVE-2024-10001", reason="disputed", actor=personas.triager)
+    assert list(raised.value.message_dict) == ["component"]
+    assert Suppression.objects.count() == 0 and suppressed() == set()
+
+    rule = suppression_create(
+        vulnerability_id="CVE-2024-10001",
+        component=personas.world["core_api"],
+        reason="disputed",
+        actor=personas.triager,
+    )
+    assert rule.component_id == personas.world["core_api"].pk and suppressed() == {"Vulnerability 1"}
+    hidden.delete()
+    suppression_create(vulnerability_id="CVE-2024-10002", reason="disputed", actor=personas.triager)
+
+
 def test_a_reason_is_required(personas):
     with pytest.raises(ValidationError) as raised:
         suppression_create(vulnerability_id="CVE-2024-1", reason=" ", actor=personas.triager)
