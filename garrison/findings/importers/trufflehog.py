@@ -84,9 +84,13 @@ def _int(value: Any) -> int | None:
 
 
 def _redact(value: str, secrets: list[str]) -> str:
+    """Mask every occurrence of a secret; a very short one (under 4 characters) only where it stands alone, since
+    masking it inside words would shred the text (and would itself point at where the secret is)."""
     for secret in secrets:
-        if len(secret) >= 4:  # a one-letter "secret" would shred the text and say nothing
+        if len(secret) >= 4:
             value = value.replace(secret, MASK)
+        elif secret.strip():
+            value = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", MASK, value)
     return value
 
 

@@ -78,6 +78,16 @@ def test_v3_secret_is_in_no_field():
     assert "Redacted: https://*****:*****@the-internet.herokuapp.com/basic_auth" in findings[1].description
 
 
+def test_v3_a_very_short_secret_is_masked_where_it_stands_alone():
+    record = _records(_read("trufflehog", "v3_git.json"))[0]
+    short = orjson.dumps({**record, "Raw": "q7", "RawV2": "", "ExtraData": {"token": "q7", "note": "aq7b q7"}})
+    finding = _run(parse_v3, short)[0]
+
+    assert "token: [REDACTED]" in finding.description
+    assert "note: aq7b [REDACTED]" in finding.description
+    assert finding.secret_hash == hash_secret("q7")
+
+
 def test_v3_unverified_is_high_and_log_lines_are_skipped():
     record = {**_records(_read("trufflehog", "v3_git.json"))[0], "Verified": False}
     log = {"level": "info-0", "logger": "trufflehog", "msg": "finished scanning"}
