@@ -204,9 +204,16 @@ def _bulk_decide(findings: QuerySet[Finding], state: str, reason: str, actor: An
         ],
     )
     decision = TriageDecision.objects.filter(component_id=OuterRef("component_id"), key=OuterRef("decision_key"))
-    return Finding.objects.filter(
-        component_id__in={c for c, _ in pairs}, decision_key__in={k for _, k in pairs}
-    ).update(decision=Subquery(decision.values("pk")[:1]))
+    keys_by_component: dict[Any, set[str]] = {}
+    for c, k in pairs:
+        keys_by_component.setdefault(c, set()).add(k)
+    # One UPDATE per component (few), each limited to the chosen keys: no other (component, key) pair is touched.
+    return sum(
+        Finding.objects.filter(component_id=c, decision_key__in=keys).update(
+            decision=Subquery(decision.values("pk")[:1])
+        )
+        for c, keys in keys_by_component.items()
+    )
 
 
 def _glob_escape(value: str) -> str:

@@ -212,6 +212,27 @@ def test_bulk_false_positive_decides_every_chosen_key(personas):
     assert AuditEvent.objects.get(action=AuditAction.FINDINGS_BULK_ACTION).data["changed"] == 2
 
 
+def test_bulk_counts_only_the_chosen_component_and_key_pairs(personas):
+    """Two components each with two keys; choosing (core-api, key 1) and (billing, key 2) changes exactly those."""
+    imported(personas, [dep(1), dep(2)])
+    imported(personas, [dep(1), dep(2)], component="billing")
+    decision_set(
+        finding=Finding.objects.get(component=personas.world["core_api"], vulnerability_id="CVE-2024-10002"),
+        state="affected",
+        reason="known",
+        actor=personas.triager,
+    )
+    chosen = Finding.objects.filter(component=personas.world["core_api"], vulnerability_id="CVE-2024-10001") | (
+        Finding.objects.filter(component=personas.world["billing"], vulnerability_id="CVE-2024-10002")
+    )
+
+    changed = findings_bulk_action(findings=chosen, action="false_positive", reason="test", actor=personas.triager)
+
+    assert changed == 2
+    assert AuditEvent.objects.get(action=AuditAction.FINDINGS_BULK_ACTION).data["changed"] == 2
+    assert Finding.objects.get(component=personas.world["billing"], vulnerability_id="CVE-2024-10001").decision is None
+
+
 def test_bulk_accept_risk_runs_for_the_maximum_when_no_expiry_is_given(personas, settings):
     settings.GARRISON_RISK_ACCEPT_MAX_DAYS = 30
     imported(personas, [dep(1)])
