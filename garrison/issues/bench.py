@@ -143,7 +143,7 @@ def _p(values: list[float], q: float) -> float:
 
 
 def run(sizes: list[int], levels: int, repeat: int) -> Iterator[str]:
-    from garrison.accounts.services import token_create
+    from garrison.accounts.services.tokens import token_create
     from garrison.issues.selectors import issues_visible_to
 
     yield HEADER
