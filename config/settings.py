@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "garrison.findings",
     "garrison.issues",
     "garrison.notify",
+    "garrison.disclosure",
     "garrison.api",
 ]
 
@@ -251,6 +252,9 @@ GARRISON_SLA_FIX_DAYS = env_map("GARRISON_SLA_FIX_DAYS", "critical:7,high:30,med
 GARRISON_ATTACHMENT_MAX_BYTES = env_int("GARRISON_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024, minimum=1)
 GARRISON_ATTACHMENT_MAX_FILES = env_int("GARRISON_ATTACHMENT_MAX_FILES", 10, minimum=0)
 GARRISON_REPORT_RATE_PER_HOUR = env_int("GARRISON_REPORT_RATE_PER_HOUR", 10, minimum=1)
+# Unknown tracking links (/track/<token>, /api/v1/reports/<token>) one address may try per hour before it is
+# refused every tracking lookup for the rest of the hour.
+GARRISON_TRACKING_GUESSES_PER_HOUR = env_int("GARRISON_TRACKING_GUESSES_PER_HOUR", 20, minimum=1)
 # The intake address (reports by email; replies go to security+<key>@domain to thread).
 GARRISON_SECURITY_EMAIL = env_str("GARRISON_SECURITY_EMAIL", "security@localhost")
 
