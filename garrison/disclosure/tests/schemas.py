@@ -7,8 +7,8 @@ import json
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft7Validator, Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.protocols import Validator  # type: ignore[import-untyped]
+from jsonschema import Draft7Validator, Draft202012Validator
+from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT7
 
