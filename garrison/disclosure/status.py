@@ -57,6 +57,14 @@ CYCLONEDX_JUSTIFICATION: dict[Justification, str] = {
     Justification.INLINE_MITIGATIONS_ALREADY_EXIST: "protected_by_mitigating_control",
 }
 
+# CVE JSON 5 affected[].versions[].status; a fixed product is "affected" below its fixed version (lessThan).
+CVE5_STATUS: dict[ProductStatus, str] = {
+    ProductStatus.AFFECTED: "affected",
+    ProductStatus.FIXED: "affected",
+    ProductStatus.NOT_AFFECTED: "unaffected",
+    ProductStatus.UNDER_INVESTIGATION: "unknown",
+}
+
 # OSV lists only affected packages (with ranges and the fixed event); other statuses are left out of an OSV record.
 OSV_INCLUDES: frozenset[ProductStatus] = frozenset({ProductStatus.AFFECTED, ProductStatus.FIXED})
 

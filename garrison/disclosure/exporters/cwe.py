@@ -1,0 +1,86 @@
+"""Names of the common CWE weaknesses, exactly as the CWE catalogue gives them (CSAF requires the name and its
+mandatory test 6.1.11 checks it). An id outside this table is refused rather than exported without a name:
+add it here, with the catalogue's name, when an advisory needs it."""
+
+from __future__ import annotations
+
+CWE_NAMES: dict[int, str] = {
+    20: "Improper Input Validation",
+    22: "Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')",
+    23: "Relative Path Traversal",
+    59: "Improper Link Resolution Before File Access ('Link Following')",
+    74: "Improper Neutralization of Special Elements in Output Used by a Downstream Component ('Injection')",
+    77: "Improper Neutralization of Special Elements used in a Command ('Command Injection')",
+    78: "Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')",
+    79: "Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')",
+    89: "Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')",
+    90: "Improper Neutralization of Special Elements used in an LDAP Query ('LDAP Injection')",
+    94: "Improper Control of Generation of Code ('Code Injection')",
+    116: "Improper Encoding or Escaping of Output",
+    119: "Improper Restriction of Operations within the Bounds of a Memory Buffer",
+    120: "Buffer Copy without Checking Size of Input ('Classic Buffer Overflow')",
+    125: "Out-of-bounds Read",
+    134: "Use of Externally-Controlled Format String",
+    190: "Integer Overflow or Wraparound",
+    200: "Exposure of Sensitive Information to an Unauthorized Actor",
+    203: "Observable Discrepancy",
+    209: "Generation of Error Message Containing Sensitive Information",
+    250: "Execution with Unnecessary Privileges",
+    269: "Improper Privilege Management",
+    276: "Incorrect Default Permissions",
+    284: "Improper Access Control",
+    285: "Improper Authorization",
+    287: "Improper Authentication",
+    290: "Authentication Bypass by Spoofing",
+    295: "Improper Certificate Validation",
+    306: "Missing Authentication for Critical Function",
+    307: "Improper Restriction of Excessive Authentication Attempts",
+    311: "Missing Encryption of Sensitive Data",
+    312: "Cleartext Storage of Sensitive Information",
+    319: "Cleartext Transmission of Sensitive Information",
+    326: "Inadequate Encryption Strength",
+    327: "Use of a Broken or Risky Cryptographic Algorithm",
+    330: "Use of Insufficiently Random Values",
+    345: "Insufficient Verification of Data Authenticity",
+    347: "Improper Verification of Cryptographic Signature",
+    352: "Cross-Site Request Forgery (CSRF)",
+    362: "Concurrent Execution using Shared Resource with Improper Synchronization ('Race Condition')",
+    367: "Time-of-check Time-of-use (TOCTOU) Race Condition",
+    384: "Session Fixation",
+    400: "Uncontrolled Resource Consumption",
+    416: "Use After Free",
+    434: "Unrestricted Upload of File with Dangerous Type",
+    444: "Inconsistent Interpretation of HTTP Requests ('HTTP Request/Response Smuggling')",
+    476: "NULL Pointer Dereference",
+    502: "Deserialization of Untrusted Data",
+    521: "Weak Password Requirements",
+    522: "Insufficiently Protected Credentials",
+    532: "Insertion of Sensitive Information into Log File",
+    601: "URL Redirection to Untrusted Site ('Open Redirect')",
+    611: "Improper Restriction of XML External Entity Reference",
+    613: "Insufficient Session Expiration",
+    639: "Authorization Bypass Through User-Controlled Key",
+    640: "Weak Password Recovery Mechanism for Forgotten Password",
+    668: "Exposure of Resource to Wrong Sphere",
+    732: "Incorrect Permission Assignment for Critical Resource",
+    770: "Allocation of Resources Without Limits or Throttling",
+    787: "Out-of-bounds Write",
+    798: "Use of Hard-coded Credentials",
+    862: "Missing Authorization",
+    863: "Incorrect Authorization",
+    915: "Improperly Controlled Modification of Dynamically-Determined Object Attributes",
+    918: "Server-Side Request Forgery (SSRF)",
+    922: "Insecure Storage of Sensitive Information",
+    1021: "Improper Restriction of Rendered UI Layers or Frames",
+    1321: "Improperly Controlled Modification of Object Prototype Attributes ('Prototype Pollution')",
+    1333: "Inefficient Regular Expression Complexity",
+    1336: "Improper Neutralization of Special Elements Used in a Template Engine",
+}
+
+
+def cwe_label(number: int) -> str:
+    return f"CWE-{number}"
+
+
+def unknown_cwe_message(number: int) -> str:
+    return f"CWE-{number} is not a known CWE id"
