@@ -222,8 +222,34 @@ def get_attachment_for(*, actor: Any, issue: SecurityIssue, pk: Any) -> IssueAtt
         raise Http404("No such attachment") from None
 
 
-def backports_of(issue: SecurityIssue) -> QuerySet[BackportEntry]:
-    return issue.backports.select_related("component", "release_line")
+def issue_events(*, actor: Any, issue: SecurityIssue) -> QuerySet[Any]:
+    """The audit events recorded against an issue, for someone who may see the issue (the audit log's own
+    selectors serve AUDIT_VIEW holders reading the whole log). Callers show actions, actors, times and the names
+    of recorded fields, never their values."""
+    from garrison.audit.models import AuditEvent
+
+    if not can_see_issue(actor, issue):
+        return AuditEvent.objects.none()
+    target_type = f"{SecurityIssue._meta.app_label}.{SecurityIssue._meta.model_name}"
+    return AuditEvent.objects.filter(target_type=target_type, target_id=str(issue.pk))
+
+
+def attachments_for_staff(*, actor: Any, issue: SecurityIssue) -> QuerySet[IssueAttachment]:
+    """Every attachment of an issue the actor may see (metadata only: the sealed bytes are deferred)."""
+    if not can_see_issue(actor, issue):
+        return IssueAttachment.objects.none()
+    return issue.attachments.defer("sealed").select_related("comment")
+
+
+def backports_of(issue: SecurityIssue, actor: Any = None) -> QuerySet[BackportEntry]:
+    """The issue's backport cells; with ``actor``, only cells whose component and release line the actor may see
+    (a classification label on either hides the cell, so its name never shows)."""
+    qs = issue.backports.select_related("component", "release_line")
+    if actor is not None:
+        from garrison.access.classification import visible_q
+
+        qs = qs.filter(visible_q(actor, "component__classification"), visible_q(actor, "release_line__classification"))
+    return qs
 
 
 def levels_visible_to(*, actor: Any) -> QuerySet[SecurityLevel]:

@@ -32,6 +32,10 @@ class ApiClient:
         data = raw if raw is not None else body
         return self.client.patch(path, data, content_type="application/json", headers=self.headers)
 
+    def put(self, path: str, body: Any = None, raw: str | None = None) -> Any:
+        data = raw if raw is not None else body
+        return self.client.put(path, data, content_type="application/json", headers=self.headers)
+
     def delete(self, path: str) -> Any:
         return self.client.delete(path, headers=self.headers)
 

@@ -167,7 +167,7 @@ def issue_score(*, actor: Any, issue: SecurityIssue, vector: str) -> SecurityIss
     return row
 
 
-def _fixed_blockers(issue: SecurityIssue) -> list[str]:
+def fixed_blockers(issue: SecurityIssue) -> list[str]:
     """Supported release lines still unknown or affected, without a recorded decision."""
     blockers = []
     for cell in issue.backports.select_related("component", "release_line"):
@@ -211,7 +211,7 @@ def issue_transition(
             row.close_reason = ""
             row.closed_at = None
         if to == S.FIXED:
-            blockers = _fixed_blockers(row)
+            blockers = fixed_blockers(row)
             if blockers:
                 raise ValidationError(
                     {
@@ -311,7 +311,8 @@ def checklist_unanswered(issue: SecurityIssue) -> list[str]:
 
 
 def backports_ensure(issue: SecurityIssue) -> int:
-    """One "unknown" cell per supported release line for the issue's component (existing cells untouched)."""
+    """One "unknown" cell per supported release line for the issue's component (existing cells untouched).
+    Internal: called by services that already checked the actor (confirming, fixing); see backports_add_supported."""
     from garrison.org.models import ReleaseLine, ReleaseLineStatus
 
     if not issue.component_id:
@@ -325,6 +326,16 @@ def backports_ensure(issue: SecurityIssue) -> int:
     ]
     BackportEntry.objects.bulk_create(cells)
     return len(cells)
+
+
+def backports_add_supported(*, actor: Any, issue: SecurityIssue) -> int:
+    """Add an "unknown" cell for every supported release line of the issue's component (audited)."""
+    _require_on(actor, Permission.BACKPORT_EDIT, issue)
+    with transaction.atomic():
+        created = backports_ensure(issue)
+        if created:
+            record(action=AuditAction.ISSUE_BACKPORT_SET, actor=actor, target=issue, data={"cells_added": created})
+    return created
 
 
 def label_create(*, actor: Any, name: str, description: str = "") -> IssueLabel:
