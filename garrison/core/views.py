@@ -7,12 +7,13 @@ from django.shortcuts import render
 
 from garrison.access.decorators import permission_required
 from garrison.access.permissions import Permission
+from garrison.issues.selectors_listing import dashboard_counts
 
 
 @login_required
 @permission_required(Permission.DASHBOARD_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {})
+    return render(request, "core/dashboard.html", {"issue_counts": dashboard_counts(actor=request.user)})
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -21,6 +21,7 @@ from garrison.findings import services
 from garrison.findings.forms import BulkActionForm, DecisionForm, FindingFilterForm
 from garrison.findings.models import Finding, Severity
 from garrison.findings.selectors import findings_filtered, findings_visible_to, get_finding_for, severity_counts
+from garrison.issues.selectors_listing import issues_of_finding
 from garrison.org.views.paging import paged
 
 
@@ -82,6 +83,8 @@ def _detail_context(request: HttpRequest, finding: Finding, form: DecisionForm |
         # counted among the findings the actor may see: rows on a release line hidden by its label stay uncounted
         "decision_covers": findings_visible_to(actor=request.user).filter(decision=decision).count() if decision else 0,
         "decision_form": form if may_triage else None,
+        # the security issues this finding was promoted to or linked with, among those the viewer may see
+        "linked_issues": list(issues_of_finding(actor=request.user, finding=finding)),
     }
 
 

@@ -355,9 +355,13 @@ def label_create(*, actor: Any, name: str, description: str = "") -> IssueLabel:
 
 def issue_link_findings(*, actor: Any, issue: SecurityIssue, findings: list[Any]) -> int:
     """Link findings (the actor may see and triage) to the issue, both ways."""
+    _require_on(actor, Permission.ISSUE_TRIAGE, issue)
+    return _link_findings(actor, issue, findings)
+
+
+def _link_findings(actor: Any, issue: SecurityIssue, findings: list[Any]) -> int:
     from garrison.findings.selectors import findings_visible_to
 
-    _require_on(actor, Permission.ISSUE_TRIAGE, issue)
     ids = [getattr(f, "pk", f) for f in findings]
     visible = list(findings_visible_to(actor=actor).filter(pk__in=ids).values_list("pk", flat=True))
     if len(visible) != len(set(ids)):
@@ -386,7 +390,8 @@ def issue_from_finding(*, actor: Any, finding: Any) -> SecurityIssue:
     )
     with transaction.atomic():
         issue = issue_intake(report=report, channel=Channel.FINDING, actor=actor).issue
-        issue_link_findings(actor=actor, issue=issue, findings=[finding])
+        # The actor filed it (ISSUE_CREATE) even if the new issue's level hides it from them (e.g. an admin).
+        _link_findings(actor, issue, [finding])
     return issue
 
 
