@@ -74,9 +74,12 @@ class AuditAction(StrEnum):
     DEAD_LETTER_STORED = "issues.dead_letter_stored"
     DEAD_LETTER_RETRIED = "issues.dead_letter_retried"
     DEAD_LETTER_DISCARDED = "issues.dead_letter_discarded"
+    DEAD_LETTER_DOWNLOADED = "issues.dead_letter_downloaded"
     # notifications and on-call
     ONCALL_SHIFT_CREATED = "notify.oncall_shift_created"
     ONCALL_SHIFT_DELETED = "notify.oncall_shift_deleted"
+    ONCALL_OVERRIDE_CREATED = "notify.oncall_override_created"
+    ONCALL_OVERRIDE_DELETED = "notify.oncall_override_deleted"
     PAGE_SENT = "notify.page_sent"
     PAGE_ACKNOWLEDGED = "notify.page_acknowledged"
     PAGE_ESCALATED = "notify.page_escalated"

@@ -83,10 +83,10 @@ def _issues(w: dict[str, Any], p: Personas) -> None:
     w["public_issue"] = issue_services.issue_set_public(
         actor=p.security_lead, issue=public, public=True, reason="upstream CVE is public"
     )
-    key_id, sealed = seal_bytes(b"not a mime message", associated_data="dead-letter")
-    w["dead_letter"] = DeadLetter.objects.create(
-        source=Channel.EMAIL, key_id=key_id, sealed=sealed, size=18, error="no From header"
-    )
+    dead = DeadLetter(source=Channel.EMAIL, size=18, error="no From header")
+    dead.key_id, dead.sealed = seal_bytes(b"not a mime message", associated_data=f"dead-letter:{dead.pk}")
+    dead.save()
+    w["dead_letter"] = dead
 
 
 def _finding(component: Component, title: str, n: int) -> tuple[Scan, Finding]:
