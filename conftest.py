@@ -24,9 +24,22 @@ def _audit_triggers(request: pytest.FixtureRequest):  # type: ignore[no-untyped-
 
     request.getfixturevalue("transactional_db" if transactional else "db")
     triggers.install(connection)
+    if transactional:
+        _reseed()
     yield
     if transactional and connection.vendor == "sqlite":
         triggers.drop(connection)
+
+
+def _reseed() -> None:
+    """A transactional test starts from the tables an earlier one emptied: put back what the migrations seed
+    (classification labels, security levels, the security-preparedness label), with the migrations' own code."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("garrison.access.migrations.0003_policy_labels", "garrison.issues.migrations.0002_seed_levels"):
+        importlib.import_module(module).seed(apps, None)
 
 
 pytest_plugins = ["garrison.core.tests.personas"]

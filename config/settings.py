@@ -257,6 +257,8 @@ GARRISON_REPORT_RATE_PER_HOUR = env_int("GARRISON_REPORT_RATE_PER_HOUR", 10, min
 GARRISON_TRACKING_GUESSES_PER_HOUR = env_int("GARRISON_TRACKING_GUESSES_PER_HOUR", 20, minimum=1)
 # The intake address (reports by email; replies go to security+<key>@domain to thread).
 GARRISON_SECURITY_EMAIL = env_str("GARRISON_SECURITY_EMAIL", "security@localhost")
+# Largest email `garrison intake-email` / `garrison smtpd` take; a larger one is kept (its start) as a dead letter.
+GARRISON_MAX_EMAIL_BYTES = env_int("GARRISON_MAX_EMAIL_BYTES", 50 * 1024 * 1024, minimum=1024)
 
 # --- notifications and on-call -------------------------------------------------------------------------------
 # Pager webhook: "opsgenie" (Alerts API) or "pagerduty" (Events v2); empty URL: pages go by email only.

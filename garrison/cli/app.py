@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from garrison.cli import admin, audit, check, findings, serve
+from garrison.cli import admin, audit, check, findings, intake, scheduler, serve
 
 app = typer.Typer(
     name="garrison",
@@ -16,6 +16,7 @@ app = typer.Typer(
 
 app.command("serve")(serve.serve)
 app.command("worker")(serve.worker)
+app.command("scheduler")(scheduler.scheduler)
 app.command("migrate")(admin.migrate)
 app.command("createadmin")(admin.createadmin)
 app.command("check")(check.check)
@@ -25,6 +26,8 @@ app.command("import")(findings.import_report)
 app.command("formats")(findings.formats)
 app.command("expire-decisions")(findings.expire_decisions)
 app.add_typer(findings.bench_app, name="bench")
+app.command("intake-email")(intake.intake_email)
+app.command("smtpd")(intake.smtpd)
 
 
 def main() -> None:

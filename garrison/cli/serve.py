@@ -22,31 +22,47 @@ def _worker_command() -> list[str]:
     return [sys.executable, "-m", "django", "db_worker", "--no-reload"]
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
+def _scheduler_command() -> list[str]:
+    return [sys.executable, "-m", "garrison.cli", "scheduler"]
+
+
+def _start_child(name: str, command: list[str]) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
-    # Its own process group: a terminal's Ctrl-C reaches only us, and we stop the worker, so there is one way
-    # down (and no "worker exited" race with our own shutdown).
-    child = subprocess.Popen(_worker_command(), env=env, process_group=0)  # noqa: S603 (our interpreter and arguments)
-    typer.echo(f"task worker started (pid {child.pid})")
+    # Its own process group: a terminal's Ctrl-C reaches only us, and we stop the child, so there is one way
+    # down (and no "exited" race with our own shutdown).
+    child = subprocess.Popen(command, env=env, process_group=0)  # noqa: S603 (our interpreter and arguments)
+    typer.echo(f"{name} started (pid {child.pid})")
     return child
 
 
-def _watch_worker(child: subprocess.Popen[bytes], stopping: threading.Event) -> None:
+def _start_worker() -> subprocess.Popen[bytes]:
+    return _start_child("task worker", _worker_command())
+
+
+def _watch_child(name: str, child: subprocess.Popen[bytes], stopping: threading.Event, consequence: str) -> None:
     code = child.wait()
     if not stopping.is_set():
-        typer.echo(f"task worker exited on its own (code {code}); background tasks wait until it runs again", err=True)
+        typer.echo(f"{name} exited on its own (code {code}); {consequence}", err=True)
 
 
-def _stop_worker(child: subprocess.Popen[bytes]) -> None:
+def _watch_worker(child: subprocess.Popen[bytes], stopping: threading.Event) -> None:
+    _watch_child("task worker", child, stopping, "background tasks wait until it runs again")
+
+
+def _stop_child(name: str, child: subprocess.Popen[bytes]) -> None:
     if child.poll() is None:
         child.terminate()
     try:
         child.wait(timeout=_WORKER_STOP_SECONDS)
     except subprocess.TimeoutExpired:
-        typer.echo(f"task worker did not stop within {_WORKER_STOP_SECONDS}s; killing it", err=True)
+        typer.echo(f"{name} did not stop within {_WORKER_STOP_SECONDS}s; killing it", err=True)
         child.kill()
         child.wait()
-    typer.echo("task worker stopped")
+    typer.echo(f"{name} stopped")
+
+
+def _stop_worker(child: subprocess.Popen[bytes]) -> None:
+    _stop_child("task worker", child)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -64,10 +80,17 @@ def serve(
         bool, typer.Option("--with-worker/--no-worker", help="Also run the background task worker as a child.")
     ] = True,
     threads: Annotated[int, typer.Option(min=1, max=256, help="Request threads in the web process.")] = 8,
+    with_scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--with-scheduler/--no-scheduler",
+            help="Also run the scheduler (delivery retries, page escalation, daily digest) as a child.",
+        ),
+    ] = True,
 ) -> None:
-    """Serve Garrison (config.wsgi) with waitress, and run the task worker beside it.
+    """Serve Garrison (config.wsgi) with waitress, and run the task worker and the scheduler beside it.
 
-    Ctrl-C or SIGTERM stops both: the worker finishes its current task first.
+    Ctrl-C or SIGTERM stops all three: the worker finishes its current task first.
     """
     django_ready()
     from waitress import create_server  # type: ignore[import-untyped]
@@ -83,6 +106,10 @@ def serve(
     child = _start_worker() if with_worker else None
     if child is not None:
         threading.Thread(target=_watch_worker, args=(child, stopping), daemon=True).start()
+    ticker = _start_child("scheduler", _scheduler_command()) if with_scheduler else None
+    if ticker is not None:
+        consequence = "retries, escalations and digests wait until it runs again"
+        threading.Thread(target=_watch_child, args=("scheduler", ticker, stopping, consequence), daemon=True).start()
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     typer.echo(f"Garrison {_version()} serving on http://{host}:{port} (Ctrl-C to stop)")
     try:
@@ -92,6 +119,8 @@ def serve(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         server.close()
+        if ticker is not None:
+            _stop_child("scheduler", ticker)
         if child is not None:
             _stop_worker(child)
     typer.echo("stopped")

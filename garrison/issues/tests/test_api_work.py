@@ -19,9 +19,7 @@ from tests.authz import world as authz_world
 BASE = "/api/v1/issues"
 
 
-class Api(ApiClient):
-    def put(self, path: str, body: Any = None) -> Any:
-        return self.client.put(path, body, content_type="application/json", headers=self.headers)
+Api = ApiClient
 
 
 def api_client(user: Any, scopes: Any = None) -> Api:
