@@ -10,35 +10,24 @@ from django.test import Client
 
 from garrison.issues.models import BackportEntry
 from garrison.issues.tests.detail_support import V31, team_issue, url
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _seeded_levels(transactional_db: Any) -> None:
-    """A transactional test starts from an emptied database: put back what the migration seeds."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("garrison.issues.migrations.0002_seed_levels").seed(apps, None)
-
-
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:  # noqa: F811
+def _sign_in(page: Any, live_server: Any, user: Any) -> None:
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-def _csp_watch(page: Any) -> list[str]:  # noqa: F811
+def _csp_watch(page: Any) -> list[str]:
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     return violations
 
 
-def test_live_calculator_scores_a_typed_vector_and_the_metric_menus(page: Any, live_server: Any, personas: Any) -> None:  # noqa: F811
+def test_live_calculator_scores_a_typed_vector_and_the_metric_menus(page: Any, live_server: Any, personas: Any) -> None:
     violations = _csp_watch(page)
     issue = team_issue(personas)
     _sign_in(page, live_server, personas.triager)
@@ -59,7 +48,7 @@ def test_live_calculator_scores_a_typed_vector_and_the_metric_menus(page: Any, l
     assert violations == [] and page.console_errors == []
 
 
-def test_developer_edits_a_backport_cell_in_place(page: Any, live_server: Any, personas: Any) -> None:  # noqa: F811
+def test_developer_edits_a_backport_cell_in_place(page: Any, live_server: Any, personas: Any) -> None:
     violations = _csp_watch(page)
     issue = team_issue(personas)
     cell = BackportEntry.objects.create(
