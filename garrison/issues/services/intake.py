@@ -112,6 +112,21 @@ def validate_files(files: list[IncomingFile], *, field_name: str = "attachments"
             )
 
 
+def message_errors(body: str, files: list[IncomingFile], *, empty: str, files_count: bool) -> dict[str, str]:
+    """Errors of a comment or reply: ``empty`` when there is no text (and, unless ``files_count``, even with
+    files), the length limit, and the attachment limits."""
+    errors: dict[str, str] = {}
+    if not body and not (files_count and files):
+        errors["body"] = empty
+    elif len(body) > 50_000:
+        errors["body"] = f"At most 50,000 characters (got {len(body):,})."
+    try:
+        validate_files(files)
+    except ValidationError as exc:
+        errors.update({k: "; ".join(v) for k, v in exc.message_dict.items()})
+    return errors
+
+
 def _validate(report: ReportData, actor: Any = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name, limit in _LIMITS.items():
@@ -278,15 +293,7 @@ def reporter_reply(
     """The reporter answers (tracking page or email): a comment they can see, plus any files."""
     files = files or []
     body = clean_text(body)
-    errors: dict[str, str] = {}
-    if not body and not files:
-        errors["body"] = "Write a message or attach a file."
-    elif len(body) > 50_000:
-        errors["body"] = f"At most 50,000 characters (got {len(body):,})."
-    try:
-        validate_files(files)
-    except ValidationError as exc:
-        errors.update({k: "; ".join(v) for k, v in exc.message_dict.items()})
+    errors = message_errors(body, files, empty="Write a message or attach a file.", files_count=True)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -23,7 +23,7 @@ from garrison.issues.models import (
     IssueComment,
     SecurityIssue,
 )
-from garrison.issues.services.intake import IncomingFile, clean_text, store_attachments, validate_files
+from garrison.issues.services.intake import IncomingFile, clean_text, message_errors, store_attachments
 from garrison.issues.services.triage import _require_on
 from garrison.notify import hooks
 
@@ -41,19 +41,11 @@ def comment_add(
     _require_on(actor, Permission.ISSUE_COMMENT, issue)
     files = files or []
     body = clean_text(body)
-    errors: dict[str, str] = {}
+    errors = message_errors(body, files, empty="Write something.", files_count=False)
     if visibility not in CommentVisibility.values:
         errors["visibility"] = "Choose internal or for the reporter."
     elif visibility == CommentVisibility.REPORTER and not can(actor, Permission.ISSUE_TRIAGE, issue):
         errors["visibility"] = "Only the security team writes to the reporter."
-    if not body:
-        errors["body"] = "Write something."
-    elif len(body) > 50_000:
-        errors["body"] = f"At most 50,000 characters (got {len(body):,})."
-    try:
-        validate_files(files)
-    except ValidationError as exc:
-        errors.update({k: "; ".join(v) for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
