@@ -260,6 +260,16 @@ GARRISON_SECURITY_EMAIL = env_str("GARRISON_SECURITY_EMAIL", "security@localhost
 # Largest email `garrison intake-email` / `garrison smtpd` take; a larger one is kept (its start) as a dead letter.
 GARRISON_MAX_EMAIL_BYTES = env_int("GARRISON_MAX_EMAIL_BYTES", 50 * 1024 * 1024, minimum=1024)
 
+# --- coordinated disclosure -----------------------------------------------------------------------------------
+GARRISON_ADVISORY_PREFIX = env_str("GARRISON_ADVISORY_PREFIX", "GARRISON")
+GARRISON_PUBLISHER_NAME = env_str("GARRISON_PUBLISHER_NAME", "Garrison")
+# The publisher's https URL in CSAF documents (default: the base URL, which must then be https).
+GARRISON_PUBLISHER_NAMESPACE = env_str("GARRISON_PUBLISHER_NAMESPACE", BASE_URL)
+GARRISON_EMBARGO_MAX_DAYS = env_int("GARRISON_EMBARGO_MAX_DAYS", 14, minimum=1)
+# A second security lead must approve before an advisory goes public.
+GARRISON_PUBLISH_NEEDS_APPROVAL = env_bool("GARRISON_PUBLISH_NEEDS_APPROVAL", True)
+GARRISON_CVE_ASSIGNER_ORG_ID = env_str("GARRISON_CVE_ASSIGNER_ORG_ID", "")
+
 # --- notifications and on-call -------------------------------------------------------------------------------
 # Pager webhook: "opsgenie" (Alerts API) or "pagerduty" (Events v2); empty URL: pages go by email only.
 GARRISON_PAGER_KIND = env_str("GARRISON_PAGER_KIND", "opsgenie")

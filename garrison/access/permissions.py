@@ -45,6 +45,10 @@ class Permission(StrEnum):
     LEVEL_MANAGE = "issues:level:manage"
     INTAKE_MANAGE = "issues:intake:manage"
 
+    ADVISORY_VIEW = "disclosure:advisory:view"
+    ADVISORY_EDIT = "disclosure:advisory:edit"
+    ADVISORY_PUBLISH = "disclosure:advisory:publish"
+
     ONCALL_VIEW = "notify:oncall:view"
     ONCALL_MANAGE = "notify:oncall:manage"
     DELIVERY_VIEW = "notify:delivery:view"

@@ -32,6 +32,8 @@ _ISSUE_WORK = {
     P.LEVEL_VIEW,
     P.ONCALL_VIEW,
     P.DELIVERY_VIEW,
+    P.ADVISORY_VIEW,
+    P.ADVISORY_EDIT,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
@@ -52,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.INTAKE_MANAGE,
             P.ONCALL_MANAGE,
             P.DELIVERY_MANAGE,
+            P.ADVISORY_PUBLISH,
         }
         | _ORG_VIEW
         | _ORG_EDIT
@@ -95,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.LEVEL_VIEW,
             P.ONCALL_VIEW,
             P.DELIVERY_VIEW,
+            P.ADVISORY_VIEW,
         }
         | _ORG_VIEW
     ),

@@ -75,6 +75,13 @@ class AuditAction(StrEnum):
     DEAD_LETTER_RETRIED = "issues.dead_letter_retried"
     DEAD_LETTER_DISCARDED = "issues.dead_letter_discarded"
     DEAD_LETTER_DOWNLOADED = "issues.dead_letter_downloaded"
+    # disclosure
+    ADVISORY_DRAFTED = "disclosure.advisory_drafted"
+    ADVISORY_UPDATED = "disclosure.advisory_updated"
+    ADVISORY_EXPORTED = "disclosure.advisory_exported"
+    ADVISORY_PRENOTIFIED = "disclosure.advisory_prenotified"
+    ADVISORY_APPROVED = "disclosure.advisory_approved"
+    ADVISORY_PUBLISHED = "disclosure.advisory_published"
     # notifications and on-call
     ONCALL_SHIFT_CREATED = "notify.oncall_shift_created"
     ONCALL_SHIFT_DELETED = "notify.oncall_shift_deleted"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from garrison.cli import admin, audit, check, findings, intake, scheduler, serve
+from garrison.cli import admin, audit, check, disclosure, findings, intake, scheduler, serve
 
 app = typer.Typer(
     name="garrison",
@@ -26,6 +26,7 @@ app.command("import")(findings.import_report)
 app.command("formats")(findings.formats)
 app.command("expire-decisions")(findings.expire_decisions)
 app.add_typer(findings.bench_app, name="bench")
+app.add_typer(disclosure.export_app, name="export")
 app.command("intake-email")(intake.intake_email)
 app.command("smtpd")(intake.smtpd)
 

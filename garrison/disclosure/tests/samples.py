@@ -1,7 +1,9 @@
 """Test data: ready-made ``AdvisoryDoc`` values for the exporter tests (CSAF, OpenVEX, OSV, CVE 5).
 
-Public names are stable: ``SAMPLES`` (name -> AdvisoryDoc) and ``sample(name)``. Every sample here is exportable
-by every exporter; tests that need a broken document derive one with ``dataclasses.replace``.
+Public names are stable: ``SAMPLES`` (name -> AdvisoryDoc) and ``sample(name)``. Every sample exports to CSAF and
+OpenVEX. ``full`` and ``v3_only`` also export to OSV and CVE 5; ``v4_only`` and ``not_affected`` do not (no affected
+package with a purl for OSV; no reference, and for ``v4_only`` no CVE id, for CVE 5): their tests add what is missing
+with ``dataclasses.replace``, and the exporters' refusal is itself tested.
 """
 
 from __future__ import annotations
