@@ -13,3 +13,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# CSAF wants the publisher's https URL (the test base URL is http).
+GARRISON_PUBLISHER_NAMESPACE = "https://garrison.example.org"

@@ -13,6 +13,10 @@ urlpatterns = [
     path("issues/", include("garrison.issues.urls")),
     path("intake/", include("garrison.issues.urls_mail")),
     path("notify/", include("garrison.notify.urls")),
+    path("disclosure/lists/", include("garrison.disclosure.urls_lists")),
+    path("disclosure/", include("garrison.disclosure.urls_staff")),
+    path("advisories/", include("garrison.disclosure.urls_public")),
+    path(".well-known/", include("garrison.disclosure.urls_wellknown")),
     path("", include("garrison.issues.urls_intake")),
     path("api/v1/", api.urls),
 ]

@@ -23,7 +23,7 @@ from tests.authz.spec import ADMIN, ANON, AUDITOR, LEAD, PERSONAS, Check
 
 # Bookkeeping tables that legitimately change on any request (throttle counters, the audit chain head moves
 # together with AuditEvent, which is checked).
-_TRACKED_APPS = {"core", "access", "audit", "accounts", "org", "findings", "issues", "notify"}
+_TRACKED_APPS = {"core", "access", "audit", "accounts", "org", "findings", "issues", "notify", "disclosure"}
 _UNTRACKED = {"core.ratecounter", "audit.auditchainhead", "sessions.session"}
 
 

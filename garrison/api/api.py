@@ -23,6 +23,8 @@ def _register() -> None:
     from garrison.access.api import router as access_router
     from garrison.accounts.api import router as accounts_router
     from garrison.audit.api import router as audit_router
+    from garrison.disclosure.api.advisories import router as advisories_router
+    from garrison.disclosure.api.lists import router as lists_router
     from garrison.findings.api import router as findings_router
     from garrison.issues.api.issues import router as issues_router
     from garrison.issues.api.reports import router as reports_router
@@ -37,6 +39,8 @@ def _register() -> None:
     api.add_router("/", reports_router)
     api.add_router("/", issues_router)
     api.add_router("/notify", notify_router)
+    api.add_router("/", advisories_router)
+    api.add_router("/", lists_router)
 
 
 _register()

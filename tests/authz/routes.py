@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from tests.authz import (
     routes_accounts,
+    routes_advisories,
     routes_findings,
     routes_intake,
     routes_issues_api,
     routes_issues_detail,
     routes_issues_list,
+    routes_lists,
     routes_mail,
     routes_notify,
     routes_org,
+    routes_public,
 )
 from tests.authz.spec import Check
 
@@ -25,4 +28,7 @@ MATRIX: dict[str, list[Check]] = {
     **routes_issues_list.ROUTES,
     **routes_issues_detail.ROUTES,
     **routes_issues_api.ROUTES,
+    **routes_advisories.ROUTES,
+    **routes_lists.ROUTES,
+    **routes_public.ROUTES,
 }
