@@ -256,6 +256,7 @@ def _publish(advisory: Advisory, *, actor: Any, now: datetime) -> Advisory:
             return row  # already published (another worker, or a second click): once only
         row.level, row.published_at = DisclosureLevel.PUBLIC, now
         row.save(update_fields=["level", "published_at", "updated_at"])
+        _disclose_issues(row, actor)
         record(
             action=AuditAction.ADVISORY_PUBLISHED,
             actor=actor,
@@ -264,6 +265,22 @@ def _publish(advisory: Advisory, *, actor: Any, now: datetime) -> Advisory:
             data={"identifier": row.identifier, "embargo_ends_at": str(row.embargo_ends_at or "")},
         )
     return row
+
+
+def _disclose_issues(advisory: Advisory, actor: Any) -> None:
+    """The fixed issues an advisory grows out of become disclosed with it (each move audited)."""
+    from garrison.issues.models import IssueStatus, SecurityIssue
+
+    fixed = list(advisory.issues.filter(status=IssueStatus.FIXED).values_list("pk", flat=True))
+    SecurityIssue.objects.filter(pk__in=fixed).update(status=IssueStatus.DISCLOSED, updated_at=clock.now())
+    for pk in fixed:
+        record(
+            action=AuditAction.ISSUE_TRANSITIONED,
+            actor=actor,
+            actor_label=None if actor is not None else "scheduler",
+            target=SecurityIssue(pk=pk),
+            data={"from": IssueStatus.FIXED, "to": IssueStatus.DISCLOSED, "advisory": advisory.identifier},
+        )
 
 
 def advisories_publish_due(now: datetime | None = None) -> list[str]:

@@ -139,8 +139,12 @@ def test_publishing_needs_consent_and_a_second_lead(personas, fixed_issue):
     with pytest.raises(ValidationError, match="Another security lead"):
         services.advisory_approve(actor=lead, advisory=advisory)
     advisory = _ready(advisory, personas)
+    fixed_issue = issue_services.issue_transition(actor=lead, issue=fixed_issue, to="fixed")
     published = services.advisory_publish(actor=lead, advisory=advisory)
     assert published.level == DisclosureLevel.PUBLIC and list(public_advisories()) == [published]
+    fixed_issue.refresh_from_db()
+    assert fixed_issue.status == "disclosed"
+    assert AuditEvent.objects.filter(action="issues.transitioned", data__to="disclosed").count() == 1
 
 
 def test_the_scheduler_publishes_at_the_embargo_end_across_time_zones_once(personas, fixed_issue):
