@@ -19,6 +19,13 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False)
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # SQLite plans queries without statistics until ANALYZE runs (PostgreSQL's autovacuum keeps its own):
+        # without them the issue list sorts every open issue instead of walking the number index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def createadmin(

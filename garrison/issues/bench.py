@@ -111,6 +111,10 @@ def load(n: int, levels: int, seed: int = 7) -> tuple[Any, Any]:
         counter, _ = IssueCounter.objects.select_for_update().get_or_create(pk=1)
         counter.last_number = max(counter.last_number, start + n - have - 1)
         counter.save()
+    if connection.vendor in ("sqlite", "postgresql"):
+        # Statistics as a running deployment has them (`garrison migrate` on SQLite, autovacuum on PostgreSQL).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return developer, lead
 
 
