@@ -269,6 +269,15 @@ GARRISON_EMBARGO_MAX_DAYS = env_int("GARRISON_EMBARGO_MAX_DAYS", 14, minimum=1)
 # A second security lead must approve before an advisory goes public.
 GARRISON_PUBLISH_NEEDS_APPROVAL = env_bool("GARRISON_PUBLISH_NEEDS_APPROVAL", True)
 GARRISON_CVE_ASSIGNER_ORG_ID = env_str("GARRISON_CVE_ASSIGNER_ORG_ID", "")
+# The gpg binary used to encrypt pre-notifications to recipients' OpenPGP keys (a temporary keyring each time).
+GARRISON_GNUPG_BINARY = env_str("GARRISON_GNUPG_BINARY", "/usr/bin/gpg")
+# /.well-known/security.txt (RFC 9116): Policy (default: the report page), Preferred-Languages, Expires (now + N
+# days), optional Encryption (a key URL) and Acknowledgments (default: the public advisories).
+GARRISON_SECURITY_TXT_POLICY_URL = env_str("GARRISON_SECURITY_TXT_POLICY_URL", "")
+GARRISON_SECURITY_TXT_LANGUAGES = env_str("GARRISON_SECURITY_TXT_LANGUAGES", "en")
+GARRISON_SECURITY_TXT_EXPIRES_DAYS = env_int("GARRISON_SECURITY_TXT_EXPIRES_DAYS", 180, minimum=1)
+GARRISON_SECURITY_TXT_ENCRYPTION_URL = env_str("GARRISON_SECURITY_TXT_ENCRYPTION_URL", "")
+GARRISON_SECURITY_TXT_ACKNOWLEDGMENTS_URL = env_str("GARRISON_SECURITY_TXT_ACKNOWLEDGMENTS_URL", "")
 
 # --- notifications and on-call -------------------------------------------------------------------------------
 # Pager webhook: "opsgenie" (Alerts API) or "pagerduty" (Events v2); empty URL: pages go by email only.
