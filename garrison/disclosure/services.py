@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from garrison.access.permissions import Permission
@@ -223,6 +224,15 @@ def publication_problems(advisory: Advisory) -> list[str]:
         problems.extend(exc.missing)
     if advisory.credits.filter(consent=CreditConsent.PENDING).exists():
         problems.append("a reporter has not yet accepted or declined the credit")
+    labelled = advisory.products.filter(
+        Q(component__classification__isnull=False) | Q(release_line__classification__isnull=False)
+    ).select_related("component", "release_line")
+    for product in labelled:
+        line = f" on {product.release_line.name}" if product.release_line else ""
+        problems.append(
+            f"the product {product.component.name}{line} carries a classification label: a public advisory would "
+            "name it; remove the product or the label first"
+        )
     return problems
 
 

@@ -147,6 +147,19 @@ def test_publishing_needs_consent_and_a_second_lead(personas, fixed_issue):
     assert AuditEvent.objects.filter(action="issues.transitioned", data__to="disclosed").count() == 1
 
 
+def test_a_classified_product_blocks_publication(personas, fixed_issue):
+    from garrison.access.models import ClassificationLabel
+
+    lead = personas.security_lead
+    advisory = _ready(services.advisory_draft(actor=lead, issues=[fixed_issue]), personas)
+    line = personas.world["quesnelia"]
+    line.classification = ClassificationLabel.objects.get(name="Confidential")
+    line.save()
+    with pytest.raises(ValidationError, match="classification label"):
+        services.advisory_publish(actor=lead, advisory=advisory)
+    assert not public_advisories().exists()
+
+
 def test_the_scheduler_publishes_at_the_embargo_end_across_time_zones_once(personas, fixed_issue):
     lead = personas.security_lead
     advisory = _ready(services.advisory_draft(actor=lead, issues=[fixed_issue]), personas)
