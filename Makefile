@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 SECRET_KEY_FILE := var/secret_key
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint max-lines chromium
+.PHONY: help install run test lint max-lines chromium gnupg
 
 help:
 	@echo "make run    install, migrate, create the first admin, serve on http://127.0.0.1:8000 with the worker"
@@ -36,7 +36,7 @@ $(SECRET_KEY_FILE):
 	mv $@.tmp $@
 	@echo "generated a secret key in $@ (keep it: sessions and derived encryption keys depend on it)"
 
-run: install $(SECRET_KEY_FILE)
+run: install gnupg $(SECRET_KEY_FILE)
 	@chmod 700 var  # the SQLite database and the key live here
 	@if [ -z "$${GARRISON_SECRET_KEY:-}" ]; then export GARRISON_SECRET_KEY_FILE="$${GARRISON_SECRET_KEY_FILE:-$(CURDIR)/$(SECRET_KEY_FILE)}"; fi; \
 	$(BIN)/garrison migrate; \
@@ -52,7 +52,16 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; \
 	fi
 
-test: install chromium
+# Pre-notifications are encrypted with GnuPG (python-gnupg drives the gpg binary).
+gnupg:
+	@if ! command -v gpg > /dev/null; then \
+	  sudo=""; if [ "$$(id -u)" -ne 0 ]; then sudo="sudo"; fi; \
+	  echo "installing Debian's gnupg for OpenPGP-encrypted pre-notifications"; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq gnupg; \
+	fi
+
+test: install chromium gnupg
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 max-lines:

@@ -48,6 +48,7 @@ class Permission(StrEnum):
     ADVISORY_VIEW = "disclosure:advisory:view"
     ADVISORY_EDIT = "disclosure:advisory:edit"
     ADVISORY_PUBLISH = "disclosure:advisory:publish"
+    DISTRIBUTION_MANAGE = "disclosure:list:manage"
 
     ONCALL_VIEW = "notify:oncall:view"
     ONCALL_MANAGE = "notify:oncall:manage"

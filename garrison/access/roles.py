@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[P]] = {
             P.ONCALL_MANAGE,
             P.DELIVERY_MANAGE,
             P.ADVISORY_PUBLISH,
+            P.DISTRIBUTION_MANAGE,
         }
         | _ORG_VIEW
         | _ORG_EDIT

@@ -82,6 +82,12 @@ class AuditAction(StrEnum):
     ADVISORY_PRENOTIFIED = "disclosure.advisory_prenotified"
     ADVISORY_APPROVED = "disclosure.advisory_approved"
     ADVISORY_PUBLISHED = "disclosure.advisory_published"
+    DISTRIBUTION_LIST_SAVED = "disclosure.distribution_list_saved"
+    DISTRIBUTION_LIST_DELETED = "disclosure.distribution_list_deleted"
+    RECIPIENT_SAVED = "disclosure.recipient_saved"
+    RECIPIENT_DELETED = "disclosure.recipient_deleted"
+    ADVISORY_PRENOTIFICATION_SENT = "disclosure.advisory_prenotification_sent"
+    ADVISORY_FIX_PUBLIC = "disclosure.advisory_fix_public"
     # notifications and on-call
     ONCALL_SHIFT_CREATED = "notify.oncall_shift_created"
     ONCALL_SHIFT_DELETED = "notify.oncall_shift_deleted"

@@ -126,3 +126,6 @@ class Revision(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.advisory_id} r{self.number}"
+
+
+from garrison.disclosure.models_lists import DistributionList, PreNotification, Recipient  # noqa: E402,F401
