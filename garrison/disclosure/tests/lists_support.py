@@ -15,32 +15,19 @@ from typing import Any
 import gnupg
 from aiosmtpd.controller import Controller
 
-from garrison.issues import services as issue_services
-from garrison.issues.models import Channel
+from garrison.disclosure.tests import support
 
 TITLE = "Quokka deserialisation flaw in session import"
 
 
 def fixed_issue(personas: Any) -> Any:
-    """A confirmed, scored core-api issue, fixed in 1.4.2 on the Quesnelia line."""
-    core = personas.world["core_api"]
-    lead = personas.security_lead
-    report = issue_services.ReportData(
-        title=TITLE, description="Crafted session blobs run code on import.", component_id=core.pk
+    """A confirmed, scored core-api issue titled TITLE, fixed in 1.4.2 on the Quesnelia line."""
+    return support.fixed_issue(
+        personas,
+        title=TITLE,
+        description="Crafted session blobs run code on import.",
+        vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
     )
-    issue = issue_services.issue_intake(report=report, channel=Channel.FORM).issue
-    issue = issue_services.issue_score(actor=lead, issue=issue, vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")
-    issue = issue_services.issue_transition(actor=lead, issue=issue, to="triage")
-    issue = issue_services.issue_transition(actor=lead, issue=issue, to="confirmed")
-    issue_services.backport_set(
-        actor=lead,
-        issue=issue,
-        component=core,
-        release_line=personas.world["quesnelia"],
-        status="fixed",
-        fixed_version="1.4.2",
-    )
-    return issue
 
 
 @dataclass

@@ -19,9 +19,8 @@ from garrison.core.tests.personas import make_user
 from garrison.disclosure import services
 from garrison.disclosure.models import CreditConsent
 from garrison.disclosure.provider import csaf_filename
+from garrison.disclosure.tests import support
 from garrison.disclosure.tests.schemas import errors
-from garrison.issues import services as issue_services
-from garrison.issues.models import Channel
 from tests.authz.spec import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -40,28 +39,8 @@ def _publisher(settings):
 @pytest.fixture
 def advisory(personas):
     """A private draft from a confirmed, scored core-api issue fixed on Quesnelia, titled MARKER."""
-    core = personas.world["core_api"]
-    core.package_url = "pkg:pypi/garrison-core-api"
-    core.save()
     lead = personas.security_lead
-    report = issue_services.ReportData(
-        title=MARKER,
-        description="Link titles are not escaped.",
-        component_id=core.pk,
-        credit_name="Rita Reporter",
-    )
-    issue = issue_services.issue_intake(report=report, channel=Channel.FORM).issue
-    issue = issue_services.issue_score(actor=lead, issue=issue, vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N")
-    issue = issue_services.issue_transition(actor=lead, issue=issue, to="triage")
-    issue = issue_services.issue_transition(actor=lead, issue=issue, to="confirmed")
-    issue_services.backport_set(
-        actor=lead,
-        issue=issue,
-        component=core,
-        release_line=personas.world["quesnelia"],
-        status="fixed",
-        fixed_version="1.4.2",
-    )
+    issue = support.fixed_issue(personas, title=MARKER, credit_name="Rita Reporter")
     advisory = services.advisory_draft(actor=lead, issues=[issue])
     advisory.cve_id = "CVE-2026-12345"  # a CVE record needs one
     advisory.save()
@@ -69,10 +48,7 @@ def advisory(personas):
 
 
 def _publish(advisory, personas):
-    advisory.credits.update(consent=CreditConsent.ACCEPTED)
-    second = make_user("lead2@example.org", Role.SECURITY_LEAD)
-    advisory = services.advisory_approve(actor=second, advisory=advisory)
-    return services.advisory_publish(actor=personas.security_lead, advisory=advisory)
+    return services.advisory_publish(actor=personas.security_lead, advisory=support.make_ready(advisory))
 
 
 def _clients(personas) -> dict[str, Client]:

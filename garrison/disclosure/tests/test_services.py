@@ -11,17 +11,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from typer.testing import CliRunner
 
-from garrison.access.roles import Role
 from garrison.audit.models import AuditEvent
 from garrison.cli.app import app
 from garrison.core import clock
-from garrison.core.tests.personas import make_user
 from garrison.disclosure import services
 from garrison.disclosure.models import CreditConsent, DisclosureLevel
 from garrison.disclosure.selectors import advisories_visible_to, public_advisories
+from garrison.disclosure.tests import support
 from garrison.disclosure.tests.schemas import errors
 from garrison.issues import services as issue_services
-from garrison.issues.models import Channel, SecurityLevel
+from garrison.issues.models import SecurityLevel
 from garrison.notify.scheduler import run_due
 
 pytestmark = pytest.mark.django_db
@@ -35,36 +34,11 @@ def _https_publisher(settings):
 @pytest.fixture
 def fixed_issue(personas):
     """A confirmed, scored core-api issue fixed on Quesnelia, whose reporter asked to be credited."""
-    core = personas.world["core_api"]
-    core.package_url = "pkg:pypi/garrison-core-api"
-    core.save()
-    lead = personas.security_lead
-    report = issue_services.ReportData(
-        title="Stored XSS in comments",
-        description="Link titles are not escaped.",
-        component_id=core.pk,
-        credit_name="Rita Reporter",
-    )
-    issue = issue_services.issue_intake(report=report, channel=Channel.FORM).issue
-    issue = issue_services.issue_score(actor=lead, issue=issue, vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N")
-    issue = issue_services.issue_transition(actor=lead, issue=issue, to="triage")
-    issue = issue_services.issue_transition(actor=lead, issue=issue, to="confirmed")
-    issue_services.backport_set(
-        actor=lead,
-        issue=issue,
-        component=core,
-        release_line=personas.world["quesnelia"],
-        status="fixed",
-        fixed_version="1.4.2",
-    )
-    return issue
+    return support.fixed_issue(personas, title="Stored XSS in comments", credit_name="Rita Reporter")
 
 
 def _ready(advisory, personas):
-    """Accept the credit and have a second lead approve (the drafter was the security lead)."""
-    advisory.credits.update(consent=CreditConsent.ACCEPTED)
-    second = make_user("lead2@example.org", Role.SECURITY_LEAD)
-    return services.advisory_approve(actor=second, advisory=advisory)
+    return support.make_ready(advisory)
 
 
 def test_a_draft_takes_text_score_products_and_credits_from_the_issue(personas, fixed_issue):
