@@ -27,6 +27,7 @@ app.command("formats")(findings.formats)
 app.command("expire-decisions")(findings.expire_decisions)
 app.add_typer(findings.bench_app, name="bench")
 app.add_typer(disclosure.export_app, name="export")
+app.command("import-advisory")(disclosure.import_advisory)
 app.command("intake-email")(intake.intake_email)
 app.command("smtpd")(intake.smtpd)
 

@@ -64,3 +64,35 @@ def export_advisory(
     except ExportError as exc:
         raise _fail(f"cannot export {identifier} as {fmt}: " + "; ".join(exc.missing)) from None
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def import_advisory(
+    path: Annotated[str, typer.Argument(help="A CSAF, OSV or CVE JSON 5 record (the format is read from it).")],
+    as_user: Annotated[str, typer.Option("--as", help="Import as this user (else $GARRISON_CLI_USER).")] = "",
+) -> None:
+    """Store a third-party advisory about software we ship as a private draft (exit 2 on a bad record)."""
+    django_ready()
+    from django.core.exceptions import ValidationError
+
+    from garrison.access.errors import AccessDenied
+    from garrison.disclosure.services_import import advisory_import
+
+    actor = _user(as_user)
+    if actor is None:
+        raise _fail("name the user who imports: --as EMAIL or GARRISON_CLI_USER")
+    try:
+        with open(path, "rb") as handle:
+            data = json.loads(handle.read())
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _fail(f"{path} is not JSON: {exc}") from None
+    try:
+        result = advisory_import(actor=actor, data=data)
+    except AccessDenied:
+        raise _fail(f"{actor.email} may not edit advisories") from None
+    except ValidationError as exc:
+        raise _fail(f"{path}: " + "; ".join(exc.messages)) from None
+    typer.echo(f"drafted {result.advisory.identifier} for {', '.join(result.matched)}")
+    if result.unmatched:
+        typer.echo(f"not ours: {', '.join(result.unmatched)}")
