@@ -269,6 +269,10 @@ GARRISON_EMBARGO_MAX_DAYS = env_int("GARRISON_EMBARGO_MAX_DAYS", 14, minimum=1)
 # A second security lead must approve before an advisory goes public.
 GARRISON_PUBLISH_NEEDS_APPROVAL = env_bool("GARRISON_PUBLISH_NEEDS_APPROVAL", True)
 GARRISON_CVE_ASSIGNER_ORG_ID = env_str("GARRISON_CVE_ASSIGNER_ORG_ID", "")
+# At the embargo end the scheduler publishes ("publish") or only reminds the security leads ("remind").
+GARRISON_EMBARGO_END_ACTION = env_str("GARRISON_EMBARGO_END_ACTION", "publish")
+if GARRISON_EMBARGO_END_ACTION not in ("publish", "remind"):
+    raise ConfigError(f"GARRISON_EMBARGO_END_ACTION must be publish or remind (got {GARRISON_EMBARGO_END_ACTION!r})")
 # The gpg binary used to encrypt pre-notifications to recipients' OpenPGP keys (a temporary keyring each time).
 GARRISON_GNUPG_BINARY = env_str("GARRISON_GNUPG_BINARY", "/usr/bin/gpg")
 # /.well-known/security.txt (RFC 9116): Policy (default: the report page), Preferred-Languages, Expires (now + N

@@ -34,6 +34,7 @@ class Advisory(BaseModel):
     level = models.CharField(max_length=10, choices=DisclosureLevel.choices, default=DisclosureLevel.PRIVATE)
     embargo_ends_at = models.DateTimeField(null=True, blank=True, help_text="UTC.")
     pre_notified_at = models.DateTimeField(null=True, blank=True)
+    embargo_reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the leads were told it ended.")
     published_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -294,19 +294,55 @@ def _disclose_issues(advisory: Advisory, actor: Any) -> None:
 
 
 def advisories_publish_due(now: datetime | None = None) -> list[str]:
-    """Publish every pre-notified advisory whose embargo has ended (the scheduler calls this; the row lock in
-    _publish makes it happen once however many schedulers run). Returns the identifiers published; advisories
-    that are not ready stay as they are (their problems show on their page)."""
+    """At the embargo end of each pre-notified advisory: publish it (GARRISON_EMBARGO_END_ACTION "publish"), or
+    remind the security leads ("remind", and also when it is not ready to publish). Called by the scheduler;
+    row locks make each publication and each reminder happen once however many schedulers run. Returns the
+    identifiers published."""
     now = now or clock.now()
     due = Advisory.objects.filter(level=DisclosureLevel.TRUSTED, embargo_ends_at__lte=now)
     published = []
     for advisory in due:
-        try:
-            _publish(advisory, actor=None, now=now)
-        except ValidationError:
-            continue
-        published.append(advisory.identifier)
+        if settings.GARRISON_EMBARGO_END_ACTION == "publish":
+            try:
+                _publish(advisory, actor=None, now=now)
+            except ValidationError:
+                _remind(advisory, now, "it is not ready to publish")
+                continue
+            published.append(advisory.identifier)
+        else:
+            _remind(advisory, now, "publish it when ready")
     return published
+
+
+def _remind(advisory: Advisory, now: datetime, why: str) -> None:
+    """Tell the security leads (in-app and email) once that the embargo ended: the identifier and a link only."""
+    from garrison.access.roles import Role
+    from garrison.accounts.models import User
+    from garrison.notify.models import DeliveryChannel, Notification
+    from garrison.notify.services.delivery import Outgoing, deliver_many
+
+    with transaction.atomic():
+        row = Advisory.objects.select_for_update().get(pk=advisory.pk)
+        if row.embargo_reminded_at is not None:
+            return
+        row.embargo_reminded_at = now
+        row.save(update_fields=["embargo_reminded_at", "updated_at"])
+        leads = list(User.objects.filter(is_active=True, role=Role.SECURITY_LEAD))
+        link = f"{settings.BASE_URL}/disclosure/{row.identifier}/"
+        text = f"The embargo of {row.identifier} has ended: {why}."
+        Notification.objects.bulk_create([Notification(user=u, text=text, link=link) for u in leads])
+        deliver_many(
+            [
+                Outgoing(
+                    DeliveryChannel.EMAIL,
+                    u.email,
+                    f"[Garrison] Embargo ended: {row.identifier}",
+                    f"{text}\n{link}",
+                    user=u,
+                )
+                for u in leads
+            ]
+        )
 
 
 def advisory_prenotify(*, actor: Any, advisory: Advisory, embargo_ends_at: datetime) -> Advisory:

@@ -152,6 +152,30 @@ def test_the_scheduler_publishes_at_the_embargo_end_across_time_zones_once(perso
     assert AuditEvent.objects.filter(action="disclosure.advisory_published").count() == 1
 
 
+@pytest.mark.parametrize("action", ["remind", "publish"])
+def test_at_the_embargo_end_the_leads_are_reminded_once_when_so_configured_or_not_ready(
+    personas, fixed_issue, settings, action
+):
+    from garrison.notify.models import Notification
+
+    settings.GARRISON_EMBARGO_END_ACTION = action
+    lead = personas.security_lead
+    advisory = services.advisory_draft(actor=lead, issues=[fixed_issue])  # credit pending: not ready to publish
+    if action == "remind":
+        advisory = _ready(advisory, personas)
+    ends = clock.now() + timedelta(days=1)
+    services.advisory_prenotify(actor=lead, advisory=advisory, embargo_ends_at=ends)
+    for minutes in (1, 2):
+        assert run_due(now=ends + timedelta(minutes=minutes)).published == ()
+    assert not public_advisories().exists()
+    reminders = Notification.objects.filter(text__startswith=f"The embargo of {advisory.identifier} has ended")
+    from garrison.access.roles import Role
+    from garrison.accounts.models import User
+
+    assert reminders.count() == User.objects.filter(role=Role.SECURITY_LEAD, is_active=True).count() >= 1
+    assert fixed_issue.title not in " ".join(reminders.values_list("text", flat=True))
+
+
 def test_an_unpublished_advisory_is_hidden_from_who_cannot_see_its_issues(personas, fixed_issue):
     lead = personas.security_lead
     advisory = services.advisory_draft(actor=lead, issues=[fixed_issue])
