@@ -134,6 +134,9 @@ ROUTES: dict[str, list[Check]] = {
         lambda w: {"embargo_ends_at": (clock.now() + timedelta(days=2)).isoformat()},
     ),
     "POST /api/v1/advisories/{identifier}/publish": _api_edit("POST", "/publish", PUBLISH),
+    "POST /api/v1/advisories/{identifier}/fix-public": _api_edit(
+        "POST", "/fix-public", PUBLISH, lambda w: {"publish": False, "override_reason": "vendor asked for a day"}
+    ),
     "GET /api/v1/advisories/{identifier}/export/{fmt}": [
         api("GET", lambda w: _api(w, "advisory", "/export/csaf"), TEAM, ok=READ_OR_EXPORT_ERROR, hidden=OUTSIDE_TEAM),
         api(

@@ -113,6 +113,11 @@ class PrenotifyIn(Schema):
     embargo_ends_at: datetime = Field(..., description="With its time zone, e.g. 2026-12-01T09:00+01:00.")
 
 
+class FixPublicIn(Schema):
+    publish: bool = Field(..., description="Publish the advisory now (true), or keep it unpublished with a reason.")
+    override_reason: str = Field("", max_length=2000, description="Required when publish is false.")
+
+
 def _detail(advisory: Advisory) -> dict[str, Any]:
     return {
         **{name: getattr(advisory, name) for name in AdvisoryDetailOut.model_fields if hasattr(Advisory, name)},
@@ -214,6 +219,23 @@ def publish_advisory(request: HttpRequest, identifier: str) -> dict[str, Any]:
     actor = request.user
     require(actor, Permission.ADVISORY_PUBLISH)
     services.advisory_publish(actor=actor, advisory=get_advisory_for(actor=actor, identifier=identifier))
+    return _fresh(actor, identifier)
+
+
+@router.post(
+    "/advisories/{identifier}/fix-public",
+    response=AdvisoryDetailOut,
+    summary="The fix is already public: publish now, or record why not (the embargo is over either way)",
+)
+def fix_public(request: HttpRequest, identifier: str, payload: FixPublicIn) -> dict[str, Any]:
+    from garrison.disclosure.services_lists import advisory_fix_made_public
+
+    actor = request.user
+    require(actor, Permission.ADVISORY_PUBLISH)
+    advisory = get_advisory_for(actor=actor, identifier=identifier)
+    advisory_fix_made_public(
+        actor=actor, advisory=advisory, publish_now=payload.publish, override_reason=payload.override_reason
+    )
     return _fresh(actor, identifier)
 
 

@@ -145,3 +145,21 @@ def test_export_names_what_is_missing_then_approve_and_publish(personas, advisor
     assert api_client(personas.admin).post(f"{base}/approve").status_code == 404
     advisory.refresh_from_db()
     assert advisory.approved_by is None and advisory.level == DisclosureLevel.PRIVATE
+
+
+def test_a_public_fix_publishes_now_or_needs_a_reason(personas):
+    from garrison.core.tests.api_client import ApiClient, make_token
+    from garrison.disclosure import services
+    from garrison.disclosure.models import Advisory
+    from garrison.disclosure.tests import support
+
+    issue = support.fixed_issue(personas, title="Fix already on GitHub")
+    advisory = support.make_ready(services.advisory_draft(actor=personas.security_lead, issues=[issue]))
+    api = ApiClient(make_token(personas.security_lead))
+    url = f"/api/v1/advisories/{advisory.identifier}/fix-public"
+    refused = api.post(url, {"publish": False})
+    assert refused.status_code in (400, 422)
+    assert any(e["field"] == "override_reason" for e in refused.json()["errors"])
+    assert Advisory.objects.get(pk=advisory.pk).level == "private"
+    published = api.post(url, {"publish": True})
+    assert published.status_code == 200 and published.json()["level"] == "public"
