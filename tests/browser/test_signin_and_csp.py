@@ -137,3 +137,59 @@ def test_pages_load_without_csp_violations(page: Any, live_server: Any) -> None:
         page.screenshot(path=str(Path(os.environ["GARRISON_SCREENSHOTS"]) / "findings.png"), full_page=True)
     assert violations == []
     assert page.console_errors == []
+
+
+def test_issue_notify_and_disclosure_pages_load_without_csp_violations(page: Any, live_server: Any) -> None:
+    """The security lead's pages for issues, notifications and advisories, the reporter's pages and the public
+    advisory pages, under the strict CSP."""
+    from garrison.disclosure import services as disclosure
+    from garrison.issues import services as issues
+    from garrison.issues.models import Channel
+    from garrison.org.models import Component, ReleaseLine, Team
+
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    lead = make_user("lee@example.org", Role.SECURITY_LEAD, full_name="Lee Lead")
+    second = make_user("sam@example.org", Role.SECURITY_LEAD, full_name="Sam Second")
+    component = Component.objects.create(
+        name="shop", package_url="pkg:pypi/shop", responsible_team=Team.objects.create(name="Web")
+    )
+    line = ReleaseLine.objects.create(name="Spring")
+    made = issues.issue_intake(
+        report=issues.ReportData(title="XSS in search", description="q is echoed", component_id=component.pk),
+        channel=Channel.FORM,
+    )
+    issue = issues.issue_score(actor=lead, issue=made.issue, vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N")
+    issue = issues.issue_transition(actor=lead, issue=issue, to="triage")
+    issue = issues.issue_transition(actor=lead, issue=issue, to="confirmed")
+    issues.backport_set(
+        actor=lead, issue=issue, component=component, release_line=line, status="fixed", fixed_version="2.0.1"
+    )
+    draft = disclosure.advisory_draft(actor=lead, issues=[issue])
+    public = disclosure.advisory_publish(actor=lead, advisory=disclosure.advisory_approve(actor=second, advisory=draft))
+    paths = ["/report", f"/track/{made.tracking_token}", "/advisories/", f"/advisories/{public.identifier}"]
+    for path in paths:  # signed out
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+    _signed_in_cookie(page, live_server, lead)
+    paths = [
+        "/issues/",
+        "/issues/new",
+        "/issues/labels/",
+        "/issues/levels/",
+        "/issues/levels/review",
+        f"/issues/{issue.pk}/",
+        "/intake/dead-letters/",
+        "/notify/",
+        "/notify/on-call/",
+        "/notify/deliveries/",
+        "/disclosure/",
+        f"/disclosure/{public.identifier}/",
+        "/disclosure/lists/",
+    ]
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        page.wait_for_load_state("networkidle")
+    assert violations == []
+    assert page.console_errors == []
