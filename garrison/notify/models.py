@@ -26,6 +26,7 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     RETRYING = "retrying", "Retrying"
     CANCELLED = "cancelled", "Cancelled"
+    BOUNCED = "bounced", "Bounced"
 
 
 class Delivery(BaseModel):

@@ -156,6 +156,31 @@ def read_headers(msg: EmailMessage) -> MailHeaders:
     )
 
 
+_MESSAGE_ID = re.compile(r"<[^<>\s]{3,300}>")
+
+
+def bounced_message_ids(msg: EmailMessage) -> list[str]:
+    """The Message-IDs a bounce refers to: its In-Reply-To/References and the headers of the returned message
+    (a ``message/rfc822`` or ``text/rfc822-headers`` part of a delivery status report)."""
+    found: list[str] = []
+    for name in ("In-Reply-To", "References"):
+        found += _MESSAGE_ID.findall(header(msg, name))
+    for part in msg.walk():
+        kind = part.get_content_type()
+        if kind == "message/rfc822":
+            inner = part.get_payload()
+            for item in inner if isinstance(inner, list) else [inner]:
+                if isinstance(item, EmailMessage):
+                    found += _MESSAGE_ID.findall(str(item.get("Message-ID", "")))
+        elif kind == "text/rfc822-headers":
+            raw = part.get_payload(decode=True)
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
+            for line in text.splitlines():
+                if line.lower().startswith("message-id:"):
+                    found += _MESSAGE_ID.findall(line)
+    return list(dict.fromkeys(found))
+
+
 def ignore_reason(msg: EmailMessage, own: OwnAddresses) -> str:
     """Why this message is machine-made mail we must not answer or file (auto-reply, bounce, list traffic, our own
     mail coming back), or "" when it is a person's message."""

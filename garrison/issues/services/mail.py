@@ -37,6 +37,7 @@ from garrison.issues.mail.parse import (
     MailFile,
     MailHeaders,
     OwnAddresses,
+    bounced_message_ids,
     ignore_reason,
     parse_message,
     read_content,
@@ -159,6 +160,11 @@ def _process(raw: bytes) -> MailResult:
     msg = parse_message(raw)
     own = own_addresses()
     reason = ignore_reason(msg, own)
+    if reason == "bounce":
+        from garrison.notify.services.delivery import deliveries_bounced
+
+        marked = deliveries_bounced(message_ids=bounced_message_ids(msg))
+        return MailResult("ignored", detail=f"bounce ({marked} deliver{'y' if marked == 1 else 'ies'} marked bounced)")
     if reason:
         return MailResult("ignored", detail=reason)
     head = read_headers(msg)

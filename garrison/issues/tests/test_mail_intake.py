@@ -132,7 +132,7 @@ def test_the_same_message_delivered_twice_is_stored_once():
         ({"Auto_Submitted": "auto-replied"}, "auto-reply"),
         ({"X_Autoreply": "yes"}, "auto-reply"),
         ({"Precedence": "bulk"}, "bulk mail"),
-        ({"Return_Path": "<>"}, "bounce"),
+        ({"Return_Path": "<>"}, "bounce (0 deliveries marked bounced)"),
         ({"sender": "Security <security@example.org>"}, "mail loop (from our own address)"),
         ({"sender": "garrison@example.org"}, "mail loop (from our own address)"),
     ],
@@ -274,3 +274,35 @@ def test_download_is_audited_and_a_letter_sealed_elsewhere_is_refused(personas):
     DeadLetter.objects.filter(pk=moved.pk).update(sealed=row.sealed)  # a ciphertext copied from another row
     with pytest.raises(ValidationError, match="cannot be decrypted"):
         services.dead_letter_raw(actor=personas.admin, dead_letter=moved)
+
+
+def test_a_bounce_marks_the_delivery_it_returns_as_bounced():
+    """A delivery status report naming one of our sent emails: that delivery shows as bounced, nothing is filed."""
+    from email.message import EmailMessage
+
+    from garrison.notify.models import Delivery, DeliveryStatus
+    from garrison.notify.services.delivery import deliver
+
+    sent = deliver(channel="email", recipient="ops@partner.example", subject="[EMBARGOED] X", body="...")
+    Delivery.objects.filter(pk=sent.pk).update(status=DeliveryStatus.SENT)
+    other = deliver(channel="email", recipient="b@partner.example", subject="s", body="b")
+    Delivery.objects.filter(pk=other.pk).update(status=DeliveryStatus.SENT)
+    assert sent.message_id.startswith("<")
+
+    dsn = EmailMessage()
+    dsn["From"] = "MAILER-DAEMON@partner.example"
+    dsn["To"] = "garrison@example.org"
+    dsn["Subject"] = "Undelivered Mail Returned to Sender"
+    dsn["Return-Path"] = "<>"
+    dsn.set_content("The mail system could not deliver your message.")
+    dsn.add_attachment(
+        f"Message-ID: {sent.message_id}\r\nSubject: [EMBARGOED] X\r\n".encode(),
+        maintype="text",
+        subtype="rfc822-headers",
+    )
+    before = _counts()
+    result = services.mail_intake(dsn.as_bytes())
+    assert (result.kind, result.detail) == ("ignored", "bounce (1 delivery marked bounced)")
+    assert Delivery.objects.get(pk=sent.pk).status == DeliveryStatus.BOUNCED
+    assert Delivery.objects.get(pk=other.pk).status == DeliveryStatus.SENT
+    assert _counts() == before

@@ -24,6 +24,7 @@ from garrison.core import clock
 from garrison.core.crypto import seal_text
 from garrison.notify.channels import CHANNELS, DeliveryError
 from garrison.notify.models import Delivery, DeliveryStatus
+from garrison.notify.services.links import new_message_id
 
 logger = logging.getLogger("garrison.notify")
 
@@ -65,7 +66,8 @@ def _row(item: Outgoing, now: datetime) -> Delivery:
         payload=item.payload,
         issue=item.issue,
         reply_to=item.reply_to,
-        message_id=item.message_id,
+        # Every email gets a Message-ID we keep: a bounce names it, so the delivery can show as bounced.
+        message_id=item.message_id or (new_message_id() if item.channel == "email" else ""),
         status=DeliveryStatus.QUEUED,
         next_attempt_at=now + LEASE,
     )
@@ -75,6 +77,16 @@ def _row(item: Outgoing, now: datetime) -> Delivery:
         row.recipient = seal_text(item.recipient, associated_data=f"notify.delivery.recipient:{row.pk}")
         row.body = seal_text(item.body, associated_data=f"notify.delivery.body:{row.pk}") if item.body else ""
     return row
+
+
+def deliveries_bounced(*, message_ids: list[str]) -> int:
+    """A bounce came back naming these Message-IDs: the sent emails among them show as bounced."""
+    ids = [m.strip() for m in message_ids if m.strip()]
+    if not ids:
+        return 0
+    return Delivery.objects.filter(message_id__in=ids, status=DeliveryStatus.SENT).update(
+        status=DeliveryStatus.BOUNCED, last_error="bounced: the recipient's mail server returned it"
+    )
 
 
 def enqueue_send(delivery_id: Any, attempt: int, now: datetime | None = None) -> None:

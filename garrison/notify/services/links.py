@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +26,8 @@ def page_ack_link(page: Any) -> str:
 
 
 def _split(address: str) -> tuple[str, str]:
-    local, _, domain = address.rpartition("@")
+    """(local part, domain) of an address, also when written with a display name ("Garrison <g@example.org>")."""
+    local, _, domain = (parseaddr(address)[1] or address).rpartition("@")
     return (local or address), (domain or "localhost")
 
 
