@@ -12,6 +12,7 @@ urlpatterns = [
     path("", public.advisory_list, name="advisory_list"),
     path("feed.atom", public.feed, name="feed"),
     path("components/<str:component>/feed.atom", public.component_feed, name="component_feed"),
+    path("components/<str:component>/vex.json", public.component_vex, name="component_vex"),
     re_path(rf"^{_ID}\.(?P<suffix>csaf|vex|openvex|osv|cve5)\.json$", public.advisory_export, name="advisory_export"),
     re_path(rf"^{_ID}$", public.advisory_detail, name="advisory_detail"),
 ]

@@ -45,6 +45,11 @@ ROUTES: dict[str, list[Check]] = {
         _hidden(lambda w: f"/advisories/components/{w['secret_component'].name}/feed.atom"),
         _hidden(lambda w: "/advisories/components/no-such-component/feed.atom"),
     ],
+    "public:component_vex": [
+        page(lambda w: f"/advisories/components/{w['core_api'].name}/vex.json", EVERYONE),
+        _hidden(lambda w: f"/advisories/components/{w['billing'].name}/vex.json"),
+        _hidden(lambda w: f"/advisories/components/{w['secret_component'].name}/vex.json"),
+    ],
     "wellknown:security_txt": [page(lambda w: "/.well-known/security.txt", EVERYONE)],
     "wellknown:csaf_provider_metadata": [page(lambda w: "/.well-known/csaf/provider-metadata.json", EVERYONE)],
     "wellknown:csaf_index": [page(lambda w: "/.well-known/csaf/white/index.txt", EVERYONE)],

@@ -47,26 +47,21 @@ def build(p: Personas) -> dict[str, object]:
 
 def _advisories(w: dict[str, Any], p: Personas) -> None:
     """``advisory``: a private draft from ``issue``; ``secret_advisory``: a draft from ``secret_issue`` (its title is
-    the EMBARGO_MARKER); ``public_advisory``: published from ``public_issue``, approved by a second lead."""
+    the EMBARGO_MARKER); ``public_advisory``: published from ``public_issue``. Set-up writes the public advisory's
+    product and approval directly, so no backport cell or second lead is added to the world other tests see."""
     from garrison.disclosure import services as disclosure
-    from garrison.disclosure.models import Credit
-    from garrison.issues import services as issue_services
+    from garrison.disclosure.models import Advisory, AdvisoryProduct, Credit
 
     lead = p.security_lead
-    w["backport_cell"] = issue_services.backport_set(
-        actor=lead,
-        issue=w["public_issue"],
-        component=w["core_api"],
-        release_line=w["quesnelia"],
-        status="fixed",
-        fixed_version="1.0.1",
-    )
     w["advisory"] = disclosure.advisory_draft(actor=lead, issues=[w["issue"]])
     w["secret_advisory"] = disclosure.advisory_draft(actor=lead, issues=[w["secret_issue"]])
     public = disclosure.advisory_draft(actor=lead, issues=[w["public_issue"]])
     Credit.objects.filter(advisory=public).delete()
-    second = make_user("lead2@example.org", Role.SECURITY_LEAD)
-    public = disclosure.advisory_approve(actor=second, advisory=public)
+    AdvisoryProduct.objects.create(
+        advisory=public, component=w["core_api"], release_line=w["quesnelia"], status="fixed", fixed_version="1.0.1"
+    )
+    Advisory.objects.filter(pk=public.pk).update(approved_by=p.admin)
+    public.refresh_from_db()
     w["public_advisory"] = disclosure._publish(public, actor=lead, now=public.created_at)
 
 

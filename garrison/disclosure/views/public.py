@@ -110,3 +110,33 @@ def component_feed(request: HttpRequest, component: str) -> HttpResponse:
         raise Http404("No such component")
     body = atom_feed(title=f"Security advisories: {component}", feed_path=request.path, advisories=found)
     return HttpResponse(body, content_type=CONTENT_TYPE)
+
+
+@require_safe
+def component_vex(request: HttpRequest, component: str) -> HttpResponse:
+    """The component's status across every published advisory naming it, as one CSAF VEX document (404 for a
+    component no published advisory names, or one with a classification label)."""
+    from django.conf import settings
+
+    from garrison.core import clock
+    from garrison.disclosure.exporters.csaf_component import export_component_vex
+
+    advisories = list(
+        public_advisories()
+        .filter(products__component__name=component, products__component__classification__isnull=True)
+        .distinct()
+        .order_by("published_at", "identifier")
+    )
+    if not advisories:
+        raise Http404("No such component")
+    identifier = f"{settings.GARRISON_ADVISORY_PREFIX}-VEX-{component}"
+    try:
+        document = export_component_vex(
+            [document_for(a) for a in advisories], component=component, identifier=identifier, now=clock.now()
+        )
+    except ExportError:
+        raise Http404("No VEX document for this component") from None
+    body = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{component.lower()}.vex.json"'
+    return response
