@@ -1,4 +1,5 @@
-"""`garrison scheduler`: the periodic work (delivery retries, page escalation, the daily digest) every 30 s."""
+"""`garrison scheduler`: the periodic work (delivery retries, page escalation, the daily digest, advisories whose
+embargo ended) every 30 s."""
 
 from __future__ import annotations
 

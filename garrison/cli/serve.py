@@ -84,7 +84,7 @@ def serve(
         bool,
         typer.Option(
             "--with-scheduler/--no-scheduler",
-            help="Also run the scheduler (delivery retries, page escalation, daily digest) as a child.",
+            help="Also run the scheduler (retries, page escalation, daily digest, embargo ends) as a child.",
         ),
     ] = True,
 ) -> None:

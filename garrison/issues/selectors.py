@@ -238,7 +238,7 @@ def attachments_for_staff(*, actor: Any, issue: SecurityIssue) -> QuerySet[Issue
     """Every attachment of an issue the actor may see (metadata only: the sealed bytes are deferred)."""
     if not can_see_issue(actor, issue):
         return IssueAttachment.objects.none()
-    return issue.attachments.defer("sealed").select_related("comment")
+    return issue.attachments.defer("sealed").select_related("comment", "uploaded_by")
 
 
 def backports_of(issue: SecurityIssue, actor: Any = None) -> QuerySet[BackportEntry]:

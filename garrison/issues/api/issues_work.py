@@ -21,7 +21,7 @@ from garrison.issues.api import issues_refs as refs
 from garrison.issues.api.issues_out import attachment_out, comment_out
 from garrison.issues.api.schemas import AttachmentPage, CommentIn, CommentOut, CommentPage
 from garrison.issues.models import CommentVisibility, IssueAttachment, IssueComment, SecurityIssue
-from garrison.issues.selectors import can_see_issue, comments_for_staff, get_attachment_for
+from garrison.issues.selectors import attachments_for_staff, comments_for_staff, get_attachment_for
 from garrison.issues.services.intake import safe_filename
 
 router = Router()
@@ -44,10 +44,7 @@ def _comments(actor: Any, issue: SecurityIssue) -> QuerySet[IssueComment]:
 
 
 def _attachments(actor: Any, issue: SecurityIssue) -> QuerySet[IssueAttachment]:
-    """Attachment metadata of an issue the actor obtained through a selector (so may see)."""
-    if not can_see_issue(actor, issue):
-        return IssueAttachment.objects.none()
-    return issue.attachments.defer("sealed").select_related("uploaded_by")
+    return attachments_for_staff(actor=actor, issue=issue)
 
 
 @router.get("/issues/{key}/comments", response=CommentPage, summary="The comments on an issue, oldest first")
