@@ -1,9 +1,9 @@
 """SARIF 2.1.0 from any tool (CodeQL, Semgrep, Trivy, Grype, Bandit, ...): one finding per result of every run.
 
-Reading: the whole file is parsed with orjson (through ``base.load_json``), not streamed. Measured on a
-one-run, 100,000-result log (40 MB): orjson 0.9 s; ijson ``runs.item`` 2.1 s and the same memory, because a run
-is built whole; ijson ``runs.item.results.item`` streams but loses the run a result belongs to, and Semgrep
-sorts keys so its ``results`` come before the ``tool.driver.rules`` they need.
+Reading: streamed (jsonstream), one result at a time, when a run's ``tool`` comes before its ``results`` (the
+spec's order); tools that sort their keys (Semgrep, Go's encoder in Trivy) put results before the rules they need,
+so those are held until the end of their run, as are results naming an artifact by index before ``artifacts``.
+A run's ``originalUriBaseIds`` and ``properties`` are those read before its results (the spec's order).
 
 Identity (``code_fingerprint``), first that exists: a ``fingerprints`` or ``partialFingerprints`` entry that is
 not about a position (CodeQL's ``primaryLocationLineHash`` / ``...StartColumnFingerprint`` are skipped: they
@@ -18,6 +18,7 @@ Results of kind ``pass`` or ``notApplicable`` are not findings.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,11 +32,11 @@ from garrison.findings.importers.base import (
     Severity,
     expect,
     hash_snippet,
-    load_json,
     severity_from_score,
     severity_from_word,
     text,
 )
+from garrison.findings.importers.jsonstream import JsonStream
 from garrison.findings.importers.purls import build_purl, purl_type
 from garrison.findings.importers.registry import Importer
 from garrison.findings.importers.scoring import v3_pair
@@ -446,41 +447,97 @@ def _as_dependency(finding: ParsedFinding, vuln_id: str, message: str, info: _Ru
     finding.title = f"{head}: {summary}" if summary else head
 
 
-def parse(source: BinaryIO) -> Iterator[Parsed]:
-    log = load_json(source, FORMAT)
-    if log is None or log == {}:
-        return
-    expect(isinstance(log, dict), FORMAT, 'expected a SARIF log: an object with "runs"', "$")
-    expect("runs" in log, FORMAT, 'expected a SARIF log: an object with "runs"', "$")
-    runs = log["runs"]
-    if runs is None:  # allowed by the spec: the tool failed before it ran anything
-        return
-    expect(isinstance(runs, list), FORMAT, '"runs" must be a list', "$.runs")
-    seen: dict[tuple[str, str, str], int] = {}
-    for run_index, run in enumerate(runs):
-        expect(isinstance(run, dict), FORMAT, "expected a run object", f"$.runs[{run_index}]")
-        results = run.get("results")
-        if not results:
+_CONTEXT_KEYS = frozenset({"tool", "originalUriBaseIds", "artifacts", "properties", "versionControlProvenance"})
+
+
+def _findings(results: list[tuple[int, Any]], run: _Run, where: str, seen: dict[bytes, int]) -> Iterator[Parsed]:
+    for index, result in results:
+        expect(isinstance(result, dict), FORMAT, "expected a result object", f"{where}[{index}]")
+        if _str(result.get("kind")) in ("pass", "notApplicable"):
+            continue  # the rule was checked and nothing is wrong
+        finding = _finding(result, run)
+        _number_repeats(finding, seen)
+        yield finding
+
+
+def _waits(result: Any, run: dict[str, Any]) -> bool:
+    """True when the result's first location names an artifact by index and the run's ``artifacts`` are not read
+    yet. (Base ids are not waited for: the spec, and sorted keys, put ``originalUriBaseIds`` before ``results``;
+    a base id that is never defined leaves the path as written.)"""
+    if "artifacts" in run or not isinstance(result, dict):
+        return False
+    location = _dict(next(iter(_list(result.get("locations"))), None))
+    artifact = _dict(_dict(location.get("physicalLocation")).get("artifactLocation"))
+    return _int(artifact.get("index")) is not None and not _str(artifact.get("uri"))
+
+
+def _run(stream: JsonStream, where: str, seen: dict[bytes, int]) -> Iterator[Parsed]:
+    """One run. Its results are streamed when the run's tool came before them (the SARIF spec's order, CodeQL's);
+    when they come first (Go's and Semgrep's sorted keys), or need a part of the run that comes after them, they
+    are held until the run's end, so every result is read with the whole run's rules, bases and artifacts."""
+    expect(stream.kind() == "object", FORMAT, "expected a run object", where)
+    run: dict[str, Any] = {}
+    held: list[tuple[int, Any]] = []
+    for key in stream.members():
+        if key != "results":
+            if key in _CONTEXT_KEYS:
+                run[key] = stream.value()
+            else:
+                stream.skip()
             continue
-        expect(isinstance(results, list), FORMAT, '"results" must be a list', f"$.runs[{run_index}].results")
-        context = _run_context(run)
-        for index, result in enumerate(results):
-            expect(
-                isinstance(result, dict), FORMAT, "expected a result object", f"$.runs[{run_index}].results[{index}]"
-            )
-            if _str(result.get("kind")) in ("pass", "notApplicable"):
-                continue  # the rule was checked and nothing is wrong
-            finding = _finding(result, context)
-            _number_repeats(finding, seen)
-            yield finding
+        if stream.kind() != "array":
+            expect(not stream.value(), FORMAT, '"results" must be a list', f"{where}.results")
+            continue
+        context = _run_context(run) if "tool" in run else None
+        for index in stream.elements():
+            result = stream.value()
+            if context is None or _waits(result, run):
+                held.append((index, result))
+            else:
+                yield from _findings([(index, result)], context, f"{where}.results", seen)
+    if held:
+        yield from _findings(held, _run_context(run), f"{where}.results", seen)
 
 
-def _number_repeats(finding: ParsedFinding, seen: dict[tuple[str, str, str], int]) -> None:
-    """Two results of one rule on the same code in one file (two identical lines) stay two findings."""
-    key = (finding.rule_id, finding.file_path, finding.code_fingerprint)
+def parse(source: BinaryIO) -> Iterator[Parsed]:
+    stream = JsonStream(source, FORMAT)
+    kind = stream.kind()
+    if kind in {"", "null"}:
+        if kind:
+            stream.value()
+        stream.end()
+        return
+    expect(kind == "object", FORMAT, 'expected a SARIF log: an object with "runs"', "$")
+    keys = 0
+    has_runs = False
+    seen: dict[bytes, int] = {}
+    for key in stream.members():
+        keys += 1
+        if key != "runs":
+            stream.skip()
+            continue
+        has_runs = True
+        runs = stream.kind()
+        if runs == "null":  # allowed by the spec: the tool failed before it ran anything
+            stream.value()
+            continue
+        expect(runs == "array", FORMAT, '"runs" must be a list', "$.runs")
+        for run_index in stream.elements():
+            yield from _run(stream, f"$.runs[{run_index}]", seen)
+    stream.end()
+    expect(has_runs or not keys, FORMAT, 'expected a SARIF log: an object with "runs"', "$")
+
+
+def _number_repeats(finding: ParsedFinding, seen: dict[bytes, int]) -> None:
+    """Two results of one rule on the same code in one file (two identical lines) stay two findings. Keyed by a
+    digest, so that a million results do not keep a million paths alive."""
+    if not finding.code_fingerprint:
+        return
+    parts = (finding.rule_id, finding.file_path, finding.code_fingerprint)
+    key = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
     count = seen.get(key, 0)
     seen[key] = count + 1
-    if count and finding.code_fingerprint:
+    if count:
         finding.code_fingerprint = f"{finding.code_fingerprint}:{count}"
 
 

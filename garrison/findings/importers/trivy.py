@@ -2,21 +2,17 @@
 (Trivy before 0.20) and the ``trivy k8s`` layout (``Resources[].Results``).
 
 Each result's ``Vulnerabilities`` are dependency findings, ``Misconfigurations`` (failed checks only) are code
-findings and ``Secrets`` are secret findings. Reports can be a gigabyte, so the file is streamed with ijson one
-result (one k8s resource) at a time, never loaded whole.
+findings and ``Secrets`` are secret findings. Reports can be a gigabyte, so the file is streamed (jsonstream):
+one vulnerability at a time, never loaded whole; a ``trivy k8s`` resource is read whole, one at a time.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-import ijson
-
 from garrison.findings.importers.base import (
-    MAX_DEPTH,
     Kind,
     Parsed,
     ParsedFinding,
@@ -29,6 +25,7 @@ from garrison.findings.importers.base import (
     severity_from_word,
     text,
 )
+from garrison.findings.importers.jsonstream import JsonStream
 from garrison.findings.importers.purls import purl_for, with_version
 from garrison.findings.importers.registry import Importer
 from garrison.findings.importers.scoring import cwe_numbers, v3_pair, v4_pair
@@ -43,10 +40,7 @@ _LEGACY_START = re.compile(rb'\A\s*\[\s*\{\s*"Target"\s*:')
 _LEGACY_KEY = re.compile(rb'"(?:Vulnerabilities|Misconfigurations|Secrets)"\s*:')
 _MASK = re.compile(r"\*+")
 _BOM = b"\xef\xbb\xbf"
-_HEAD = 64 * 1024
 _REPORT_KEYS = {"Results", "SchemaVersion", "ArtifactName", "Resources", "ClusterName"}
-_BRACKETS = frozenset({"start_map", "start_array", "end_map", "end_array"})
-_VALUE_EVENTS = {"start_map", "start_array", "string", "number", "boolean", "null"}
 
 
 def sniff(head: bytes) -> bool:
@@ -56,120 +50,6 @@ def sniff(head: bytes) -> bool:
     if _K8S_KEYS.match(head) and b'"Resources"' in head:
         return True
     return bool(_LEGACY_START.match(head) and _LEGACY_KEY.search(head))
-
-
-# --- streaming --------------------------------------------------------------------------------------------------
-
-
-class _Replay:
-    """The stream with the bytes already read to choose the layout given back first, counting what ijson reads
-    so that an error can say roughly where it is."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = head
-        self._rest = rest
-        self.start = 0  # where the chunk ijson is parsing begins
-        self.end = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            cut = len(self._head) if size < 0 else size
-            chunk, self._head = self._head[:cut], self._head[cut:]
-        else:
-            chunk = self._rest.read(size)
-        if chunk:
-            self.start, self.end = self.end, self.end + len(chunk)
-        return chunk
-
-
-@dataclass
-class _Walk:
-    """What the event filter learns on its way through the document."""
-
-    items: str  # "Results" or "Resources"; "" for the old top-level list of results
-    top: str = ""  # the first event: start_map, start_array or a scalar type
-    keys: set[str] = field(default_factory=set)
-    artifact: str = ""
-    index: int = -1  # the item being read
-
-
-def _events(events: Iterator[tuple[str, str, Any]], walk: _Walk) -> Iterator[tuple[str, str, Any]]:
-    """Pass ijson's events through, refusing what would blow up (deep nesting) or is not a Trivy report.
-    Every event of a gigabyte report comes through here, so values inside the items take the shortest path."""
-    depth = 0
-    item_prefix = f"{walk.items}.item" if walk.items else "item"
-    for event in events:
-        kind = event[1]
-        if depth > 2 and kind not in _BRACKETS:
-            yield event
-            continue
-        prefix = event[0]
-        if prefix == item_prefix and kind in _VALUE_EVENTS:
-            walk.index += 1
-        if kind == "start_map" or kind == "start_array":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ParseError(FORMAT, f"nesting deeper than {MAX_DEPTH} levels", _where(walk))
-            if depth == 1:
-                walk.top = kind
-            elif depth == 2 and walk.items and prefix == walk.items and kind == "start_map":
-                raise ParseError(FORMAT, f'"{walk.items}" must be a list', f"$.{walk.items}")
-        elif kind == "end_map" or kind == "end_array":
-            depth -= 1
-        elif depth == 1:
-            _top_level(walk, prefix, kind, event[2])
-        elif depth == 0:
-            walk.top = kind
-        yield event
-
-
-def _top_level(walk: _Walk, prefix: str, kind: str, value: Any) -> None:
-    if kind == "map_key":
-        walk.keys.add(value)
-    elif prefix == "ArtifactName":
-        walk.artifact = text(value)
-    elif walk.items and prefix == walk.items and kind != "null":
-        raise ParseError(FORMAT, f'"{walk.items}" must be a list', f"$.{walk.items}")
-
-
-def _where(walk: _Walk) -> str:
-    if walk.index < 0:
-        return "$"
-    return f"$.{walk.items}[{walk.index}]" if walk.items else f"$[{walk.index}]"
-
-
-def _layout(head: bytes) -> str:
-    if head.lstrip().startswith(b"["):
-        return ""
-    return "Resources" if _K8S_KEYS.match(head) else "Results"
-
-
-def _error_message(exc: Exception) -> str:
-    """The first line of yajl's message, without the quoted report text that follows it (it may hold secrets)."""
-    message = str(exc)
-    if message[:2] in {"b'", 'b"'}:
-        message = message[2:]
-    return re.split(r"\\n|\n", message, maxsplit=1)[0].strip().rstrip(".") or "not valid JSON"
-
-
-def _items(source: BinaryIO) -> Iterator[tuple[_Walk, Any]]:
-    head = source.read(_HEAD).removeprefix(_BOM)
-    if not head.strip():
-        return
-    stream = _Replay(head, source)
-    walk = _Walk(items=_layout(head))
-    prefix = f"{walk.items}.item" if walk.items else "item"
-    try:
-        for item in ijson.items(_events(ijson.parse(stream, use_float=True), walk), prefix):
-            yield walk, item
-    except ijson.JSONError as exc:
-        where = f"{_where(walk)}, bytes {stream.start}-{stream.end}"
-        raise ParseError(FORMAT, f"not valid JSON ({_error_message(exc)})", where) from None
-    if walk.top in {"", "null"}:
-        return
-    expect(walk.top in {"start_map", "start_array"}, FORMAT, "expected a Trivy report object", "$")
-    if walk.top == "start_map" and walk.keys:
-        expect(bool(walk.keys & _REPORT_KEYS), FORMAT, 'expected a Trivy report (an object with "Results")', "$")
 
 
 # --- mapping ----------------------------------------------------------------------------------------------------
@@ -325,32 +205,114 @@ def _secret(item: dict[str, Any], result: dict[str, Any], target: str) -> Parsed
     )
 
 
-_SECTIONS = (("Vulnerabilities", _vulnerability), ("Misconfigurations", _misconfiguration), ("Secrets", _secret))
+_SECTIONS = {"Vulnerabilities": _vulnerability, "Misconfigurations": _misconfiguration, "Secrets": _secret}
+_RESULT_KEYS = ("Target", "Class", "Type")
 
 
-def _result(result: Any, position: str, target: str) -> Iterator[ParsedFinding]:
-    expect(isinstance(result, dict), FORMAT, "expected a result object", position)
-    for key, mapper in _SECTIONS:
-        for item in _objects(result.get(key), f"{position}.{key}"):
-            finding = mapper(item, result, target or text(result.get("Target")))
-            if finding is not None:
-                yield finding
+# --- streaming ------------------------------------------------------------------------------------------------
 
 
-def _resource_results(resource: Any, position: str) -> Iterator[ParsedFinding]:
+def _mapped(mapper: Any, item: dict[str, Any], result: dict[str, Any], target: str) -> Iterator[ParsedFinding]:
+    finding = mapper(item, result, target or text(result.get("Target")))
+    if finding is not None:
+        yield finding
+
+
+def _section(stream: JsonStream, position: str) -> Iterator[dict[str, Any]]:
+    """The objects of one of a result's lists, one at a time."""
+    kind = stream.kind()
+    if kind == "null":
+        stream.value()
+        return
+    expect(kind == "array", FORMAT, "expected a list", position)
+    for index in stream.elements():
+        item = stream.value()
+        expect(isinstance(item, dict), FORMAT, "expected an object", f"{position}[{index}]")
+        yield item
+
+
+def _result(stream: JsonStream, position: str, target: str) -> Iterator[ParsedFinding]:
+    """One result, streamed: its lists are mapped item by item once Target, Class and Type are known (Trivy
+    writes them first); items listed before all three are held until the end of the result."""
+    expect(stream.kind() == "object", FORMAT, "expected a result object", position)
+    result: dict[str, Any] = {}
+    held: list[tuple[str, dict[str, Any]]] = []
+    for key in stream.members():
+        mapper = _SECTIONS.get(key)
+        if mapper is None:
+            if key in _RESULT_KEYS:
+                result[key] = stream.value()
+            else:
+                stream.skip()
+            continue
+        known = all(k in result for k in _RESULT_KEYS)
+        for item in _section(stream, f"{position}.{key}"):
+            if known:
+                yield from _mapped(mapper, item, result, target)
+            else:
+                held.append((key, item))
+    for key, item in held:
+        yield from _mapped(_SECTIONS[key], item, result, target)
+
+
+def _resource(stream: JsonStream, position: str) -> Iterator[ParsedFinding]:
+    """A ``trivy k8s`` resource, read whole: its results under the name Namespace/Kind/Name."""
+    resource = stream.value()
     expect(isinstance(resource, dict), FORMAT, "expected a resource object", position)
     parts = (text(resource.get("Namespace")), text(resource.get("Kind")), text(resource.get("Name")))
     target = "/".join(part for part in parts if part)
     for index, result in enumerate(_objects(resource.get("Results"), f"{position}.Results")):
-        yield from _result(result, f"{position}.Results[{index}]", target)
+        expect(isinstance(result, dict), FORMAT, "expected a result object", f"{position}.Results[{index}]")
+        for key, mapper in _SECTIONS.items():
+            for item in _objects(result.get(key), f"{position}.Results[{index}].{key}"):
+                yield from _mapped(mapper, item, result, target)
+
+
+def _results(stream: JsonStream, position: str, target: str) -> Iterator[ParsedFinding]:
+    kind = stream.kind()
+    if kind == "null":
+        stream.value()
+        return
+    if kind != "array":
+        raise ParseError(FORMAT, f'"{position.rsplit(".", 1)[-1]}" must be a list', position)
+    for index in stream.elements():
+        yield from _result(stream, f"{position}[{index}]", target)
 
 
 def parse(source: BinaryIO) -> Iterator[Parsed]:
-    for walk, item in _items(source):
-        if walk.items == "Resources":
-            yield from _resource_results(item, _where(walk))
+    stream = JsonStream(source, FORMAT)
+    kind = stream.kind()
+    if kind in {"", "null"}:
+        if kind:
+            stream.value()
+        stream.end()
+        return
+    if kind == "array":  # Trivy before 0.20: a list of results
+        yield from _results(stream, "$", "")
+        stream.end()
+        return
+    expect(kind == "object", FORMAT, "expected a Trivy report object", "$")
+    keys: set[str] = set()
+    artifact = ""
+    for key in stream.members():
+        keys.add(key)
+        if key == "ArtifactName":
+            artifact = text(stream.value())
+        elif key == "Results":
+            yield from _results(stream, "$.Results", artifact)
+        elif key == "Resources":
+            if stream.kind() == "array":
+                for index in stream.elements():
+                    yield from _resource(stream, f"$.Resources[{index}]")
+            elif stream.kind() == "null":
+                stream.value()
+            else:
+                raise ParseError(FORMAT, '"Resources" must be a list', "$.Resources")
         else:
-            yield from _result(item, _where(walk), walk.artifact)
+            stream.skip()
+    stream.end()
+    if keys:
+        expect(bool(keys & _REPORT_KEYS), FORMAT, 'expected a Trivy report (an object with "Results")', "$")
 
 
 IMPORTERS: list[Importer] = [Importer(name=FORMAT, label="Trivy JSON", sniff=sniff, parse=parse)]

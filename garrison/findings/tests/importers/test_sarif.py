@@ -27,8 +27,9 @@ def _parse(data: bytes) -> list:
 
 
 def _log(results: list, rules: list | None = None, **run) -> bytes:
+    """A log of one run in the spec's key order: tool, the run's other parts, results."""
     driver = {"name": "Scanner", "rules": rules or []}
-    return orjson.dumps({"version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results, **run}]})
+    return orjson.dumps({"version": "2.1.0", "runs": [{"tool": {"driver": driver}, **run, "results": results}]})
 
 
 @pytest.mark.parametrize(("name", "count"), sorted(FILES.items()))
@@ -122,6 +123,33 @@ def test_location_by_artifact_index():
     (finding,) = _parse(_log(results, artifacts=artifacts))
 
     assert finding.file_path == "src/b.py"
+
+
+def test_results_before_the_tool_and_artifacts_are_read_with_the_whole_run():
+    """Sorted keys (Semgrep, Go) put results before the rules and artifacts they refer to."""
+    rules = [{"id": "R1", "shortDescription": {"text": "Rule one"}, "properties": {"security-severity": "9.1"}}]
+    results = [{"ruleIndex": 0, "message": {"text": "m"}, "locations": [_at_index(1)]}, {"ruleId": "R1"}]
+    artifacts = [{"location": {"uri": "a.py"}}, {"location": {"uri": "src/b.py"}}]
+    log = {"runs": [{"results": results, "artifacts": artifacts, "tool": {"driver": {"name": "S", "rules": rules}}}]}
+
+    findings = _parse(orjson.dumps(log))
+
+    assert [(f.rule_id, f.file_path, f.severity) for f in findings] == [
+        ("R1", "src/b.py", Severity.CRITICAL),
+        ("R1", "", Severity.CRITICAL),
+    ]
+
+
+def test_a_result_naming_an_artifact_before_the_artifacts_waits_for_them():
+    results = [{"ruleId": "R1", "message": {"text": "m"}, "locations": [_at_index(0)]}]
+    artifacts = [{"location": {"uri": "x.go"}}]
+    log = {"runs": [{"tool": {"driver": {"name": "S"}}, "results": results, "artifacts": artifacts}]}
+
+    assert [f.file_path for f in _parse(orjson.dumps(log))] == ["x.go"]
+
+
+def _at_index(index: int) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"index": index}}}
 
 
 def test_position_fingerprints_are_skipped_for_a_stable_one():
