@@ -57,6 +57,21 @@ CYCLONEDX_JUSTIFICATION: dict[Justification, str] = {
     Justification.INLINE_MITIGATIONS_ALREADY_EXIST: "protected_by_mitigating_control",
 }
 
+# The other way, for CycloneDX VEX statements read from imported reports (garrison.findings.services.triage): every
+# value above maps back to its own status or justification; CycloneDX's finer justifications go to the closest of
+# ours. "false_positive" is a CycloneDX state but no product status, so it is not here (findings map it themselves).
+FROM_CYCLONEDX_STATE: dict[str, ProductStatus] = {
+    **{state: status for status, state in CYCLONEDX_STATE.items()},
+    "resolved_with_pedigree": ProductStatus.FIXED,
+}
+FROM_CYCLONEDX_JUSTIFICATION: dict[str, Justification] = {
+    **{word: justification for justification, word in CYCLONEDX_JUSTIFICATION.items()},
+    "requires_configuration": Justification.VULNERABLE_CODE_CANNOT_BE_CONTROLLED_BY_ADVERSARY,
+    "requires_environment": Justification.VULNERABLE_CODE_CANNOT_BE_CONTROLLED_BY_ADVERSARY,
+    "protected_at_perimeter": Justification.VULNERABLE_CODE_CANNOT_BE_CONTROLLED_BY_ADVERSARY,
+    "protected_by_compiler": Justification.INLINE_MITIGATIONS_ALREADY_EXIST,
+}
+
 # CVE JSON 5 affected[].versions[].status; a fixed product is "affected" below its fixed version (lessThan).
 CVE5_STATUS: dict[ProductStatus, str] = {
     ProductStatus.AFFECTED: "affected",

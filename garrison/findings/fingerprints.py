@@ -59,18 +59,24 @@ def canonical_vulnerability_id(vid: str, aliases: list[str] | tuple[str, ...] = 
 _CACHE = 65536
 
 
-@lru_cache(maxsize=_CACHE)
 def package_key(purl: str, name: str = "") -> str:
     """The package URL without version, qualifiers or subpath; type, and for case-insensitive ecosystems the
-    namespace and name, lower-cased (PyPI names also PEP 503-normalised). Without a purl: the package name."""
+    namespace and name, lower-cased (PyPI names also PEP 503-normalised). Without a purl: the package name.
+    The version is cut here, before the cache: a report names many versions of few packages."""
     purl = purl.strip()
-    if not purl.lower().startswith("pkg:"):
+    if purl[:4].lower() != "pkg:":
         return name.strip().lower() if not purl else purl.lower()
-    body = purl[4:].lstrip("/").split("#", 1)[0].split("?", 1)[0]
-    ptype, _, rest = body.partition("/")
+    body = purl.split("#", 1)[0].split("?", 1)[0]
+    at = body.rfind("@")
+    if at > body.rfind("/"):  # the version follows the name; an "@" in a namespace (npm scopes) stays
+        body = body[:at]
+    return _versionless_key(body)
+
+
+@lru_cache(maxsize=_CACHE)
+def _versionless_key(purl: str) -> str:
+    ptype, _, rest = purl[4:].lstrip("/").partition("/")
     ptype = ptype.lower()
-    if "@" in rest:
-        rest = rest.rsplit("@", 1)[0]
     parts = [unquote(p) for p in rest.strip("/").split("/") if p]
     if not parts:
         return f"pkg:{ptype}"

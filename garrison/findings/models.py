@@ -116,10 +116,16 @@ class Finding(Target):
     references = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=FindingState.choices, default=FindingState.ACTIVE)
     is_regression = models.BooleanField(default=False)
-    first_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+", db_index=False)
-    last_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No database constraint on the scan links: checking 100,000 of them cost an import a second at commit;
+    # scans are never deleted, and the ORM still refuses to (PROTECT). See ADR 0006.
+    first_seen_scan = models.ForeignKey(
+        Scan, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    last_seen_scan = models.ForeignKey(
+        Scan, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     mitigated_by_scan = models.ForeignKey(
-        Scan, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Scan, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     mitigated_at = models.DateTimeField(null=True, blank=True)
     decision_key = models.CharField(max_length=600, help_text="What a triage decision about this finding is keyed on.")
@@ -129,6 +135,9 @@ class Finding(Target):
     suppressed_by = models.ForeignKey(
         "Suppression", null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
     )
+    # The scanners that reported it (two scanners, one finding), sorted. A column, not a table of sources: a row
+    # per finding and tool doubled what an import writes.
+    tools = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -136,29 +145,12 @@ class Finding(Target):
         indexes = [
             models.Index(fields=["component", "state", "severity"]),
             models.Index(fields=["component", "decision_key"]),
-            models.Index(fields=["severity"], name="finding_severity"),
             models.Index(fields=["vulnerability_id"], name="finding_vulnerability_id"),
             models.Index(fields=["package_key"], name="finding_package_key"),
-            models.Index(fields=["state"], name="finding_state"),
         ]
 
     def __str__(self) -> str:
         return self.title
-
-
-class FindingSource(BaseModel):
-    """Which tools reported a finding (two scanners, one finding)."""
-
-    # No lone index on finding (the unique constraint starts with it) nor on the scan (never deleted).
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="sources", db_index=False)
-    tool = models.CharField(max_length=100)
-    last_seen_scan = models.ForeignKey(Scan, on_delete=models.PROTECT, related_name="+", db_index=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["finding", "tool"], name="finding_source_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.tool} on {self.finding_id}"
 
 
 class DecisionState(models.TextChoices):

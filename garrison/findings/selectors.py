@@ -8,16 +8,17 @@ holding FINDING_VIEW.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from garrison.access.classification import visible_q
 from garrison.access.permissions import Permission
 from garrison.access.policy import can
-from garrison.findings.models import Finding, FindingSource, Scan, ScanStatus, Suppression, TriageDecision
+from garrison.findings.models import Finding, Scan, ScanStatus, Suppression, TriageDecision
 from garrison.org.selectors import components_visible_to
 
 
@@ -62,7 +63,7 @@ def findings_visible_to(
     if state:
         qs = qs.filter(state=state)
     if tool:
-        qs = qs.filter(Exists(FindingSource.objects.filter(finding_id=OuterRef("pk"), tool=tool)))
+        qs = qs.filter(tools__icontains=json.dumps(tool.strip()))  # the quoted name: one whole element of the list
     if vulnerability_id.strip():
         vid = vulnerability_id.strip()
         qs = qs.filter(Q(vulnerability_id__iexact=vid) | Q(aliases__icontains=f'"{vid}"'))
@@ -162,18 +163,14 @@ def severity_counts(qs: QuerySet[Finding]) -> dict[str, int]:
 
 
 def get_finding_for(*, actor: Any, pk: Any) -> Finding:
-    """One finding with its scans, sources and decision; Http404 when it does not exist or is hidden (same answer)."""
-    qs = (
-        findings_visible_to(actor=actor)
-        .select_related(
-            "first_seen_scan",
-            "last_seen_scan",
-            "mitigated_by_scan",
-            "decision__component",
-            "decision__decided_by",
-            "decision__approved_by",
-        )
-        .prefetch_related("sources")
+    """One finding with its scans and decision; Http404 when it does not exist or is hidden (same answer)."""
+    qs = findings_visible_to(actor=actor).select_related(
+        "first_seen_scan",
+        "last_seen_scan",
+        "mitigated_by_scan",
+        "decision__component",
+        "decision__decided_by",
+        "decision__approved_by",
     )
     return _one(qs, pk)
 

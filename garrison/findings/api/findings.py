@@ -1,4 +1,4 @@
-"""Findings: filtered lists with cursor pagination, one finding with its sources and decision, triage."""
+"""Findings: filtered lists with cursor pagination, one finding with its tools and decision, triage."""
 
 from __future__ import annotations
 
@@ -58,7 +58,11 @@ def list_findings(request: HttpRequest, query: Query[FindingQuery]) -> dict[str,
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/findings/{uuid:finding_id}", response=FindingDetailOut, summary="One finding, its sources and decision")
+@router.get(
+    "/findings/{uuid:finding_id}",
+    response=FindingDetailOut,
+    summary="One finding, its tools and decision",
+)
 def get_finding(request: HttpRequest, finding_id: UUID) -> Any:
     require(request.user, Permission.FINDING_VIEW)
     return get_finding_for(actor=request.user, pk=finding_id)

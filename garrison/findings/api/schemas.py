@@ -107,6 +107,7 @@ class FindingOut(Schema):
     first_seen_scan_id: UUID
     last_seen_scan_id: UUID
     created_at: datetime
+    tools: list[str] = Field(description="The scanners that reported it (two scanners, one finding).")
 
     @staticmethod
     def resolve_suppressed(obj: Any) -> bool:
@@ -115,12 +116,6 @@ class FindingOut(Schema):
     @staticmethod
     def resolve_decision_state(obj: Any) -> str | None:
         return obj.decision.state if obj.decision_id else None
-
-
-class SourceOut(Schema):
-    tool: str
-    last_seen_scan_id: UUID
-    first_reported_at: datetime = Field(alias="created_at")
 
 
 class DecisionOut(Schema):
@@ -155,13 +150,8 @@ class FindingDetailOut(FindingOut):
     cvss_v4_score: Decimal | None
     mitigated_by_scan_id: UUID | None
     mitigated_at: datetime | None
-    sources: list[SourceOut]
     decision: DecisionOut | None
     suppressed_by: SuppressedByOut | None
-
-    @staticmethod
-    def resolve_sources(obj: Any) -> list[Any]:
-        return list(obj.sources.all())
 
 
 class FindingPage(Schema):

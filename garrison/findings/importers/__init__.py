@@ -33,7 +33,7 @@ from garrison.findings.importers import (
     yarn_audit,
     zap,
 )
-from garrison.findings.importers.base import Parsed, ParsedComponent, ParsedFinding, ParseError
+from garrison.findings.importers.base import Parsed, ParsedComponent, ParsedFinding, ParseError, VexAnalysis
 from garrison.findings.importers.registry import HEAD_BYTES, Importer
 
 EMPTY = "empty"
@@ -99,6 +99,7 @@ __all__ = [
     "Parsed",
     "ParsedComponent",
     "ParsedFinding",
+    "VexAnalysis",
     "detect",
     "is_empty_report",
 ]

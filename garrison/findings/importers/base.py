@@ -41,6 +41,16 @@ class ParseError(Exception):
         super().__init__(f"{fmt}: {message}{where}")
 
 
+@dataclass(frozen=True, slots=True)
+class VexAnalysis:
+    """What a VEX statement in the report says about the finding (CycloneDX ``analysis``), as written there:
+    state (not_affected, false_positive, exploitable, in_triage, resolved, ...), justification, detail."""
+
+    state: str
+    justification: str = ""
+    detail: str = ""
+
+
 @dataclass(slots=True)
 class ParsedFinding:
     title: str
@@ -68,6 +78,7 @@ class ParsedFinding:
     description: str = ""
     references: list[str] = field(default_factory=list)
     target: str = ""  # what the report says it scanned (image name, directory, host), for display only
+    vex: VexAnalysis | None = None  # a VEX statement about this finding in the report itself
 
 
 @dataclass(slots=True)

@@ -2,10 +2,11 @@
 
 Every component (nested ones too, not the BOM's own subject in ``metadata.component``) is a ParsedComponent.
 Every (vulnerability, affected ref) pair is a dependency finding; the ref is resolved through the components'
-``bom-ref`` (or a BOM-Link ``urn:cdx:...#ref``, or a purl used as the ref). A VEX analysis is kept in the
-description ("VEX analysis: not_affected (code_not_reachable)") until triage maps it. The XML is turned into the
-JSON shape first (matching local names, since the namespace changes with every spec version), so both share one
-mapping.
+``bom-ref`` (or a BOM-Link ``urn:cdx:...#ref``, or a purl used as the ref). A VEX analysis (state,
+justification, detail) becomes the finding's ``vex``, as written, for the import to record as a triage decision
+(``services.triage.decisions_from_vex``); it is also kept in the description ("VEX analysis: not_affected
+(code_not_reachable)"), for whoever may not triage. The XML is turned into the JSON shape first (matching local
+names, since the namespace changes with every spec version), so both share one mapping.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from garrison.findings.importers.base import (
     ParsedComponent,
     ParsedFinding,
     Severity,
+    VexAnalysis,
     expect,
     load_json,
     load_xml,
@@ -184,6 +186,18 @@ def _description(vuln: dict[str, Any]) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def _vex(vuln: dict[str, Any]) -> VexAnalysis | None:
+    """The VEX statement as written; an analysis without a state (the schema allows it) states nothing."""
+    analysis = vuln.get("analysis")
+    if not isinstance(analysis, dict) or not text(analysis.get("state")):
+        return None
+    return VexAnalysis(
+        state=text(analysis.get("state")),
+        justification=text(analysis.get("justification")),
+        detail=text(analysis.get("detail")),
+    )
+
+
 def _fixed_version(vuln: dict[str, Any], target: dict[str, Any]) -> str:
     unaffected = [
         text(entry.get("version")) or text(entry.get("range"))
@@ -229,6 +243,7 @@ def _findings(vuln: dict[str, Any], refs: dict[str, dict[str, Any]], tool: str, 
         "cvss_v4_score": v4_score,
         "cwes": cwe_numbers(vuln.get("cwes")),
         "description": _description(vuln),
+        "vex": _vex(vuln),
         "references": _references(vuln),
         "target": target,
     }

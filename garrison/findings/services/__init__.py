@@ -19,6 +19,10 @@
   component with the same decision key. ValidationError: unknown state, empty reason, not_affected without a
   justification, risk_accepted by someone without RISK_ACCEPT (field ``state``) or without an expiry within
   settings.GARRISON_RISK_ACCEPT_MAX_DAYS (field ``expires_at``).
+- ``decisions_from_vex(*, scan: Scan, statements: dict[str, VexAnalysis], actor) -> int`` (services/triage.py):
+  the import's call, in its transaction, for the CycloneDX VEX statements of a report (decision key -> analysis):
+  one decision per key that has none yet, only when the actor is a signed-in user who may triage the component;
+  links the component's findings with those keys; one DECISION_SET audit event on the scan. Returns how many.
 - ``decisions_expire(*, now) -> int`` (worker, ``tasks.decisions_expire_task``; `garrison expire-decisions` for
   cron): risk acceptances past expiry go back to affected; the decider gets an email after the commit.
 - ``suppression_create(*, vulnerability_id="", purl_pattern="", path_glob="", rule_id="", component=None,
@@ -39,7 +43,13 @@ from garrison.findings.services.imports import (
     scan_run,
 )
 from garrison.findings.services.suppressions import suppression_create, suppression_revoke
-from garrison.findings.services.triage import BULK_ACTIONS, decision_set, decisions_expire, findings_bulk_action
+from garrison.findings.services.triage import (
+    BULK_ACTIONS,
+    decision_set,
+    decisions_expire,
+    decisions_from_vex,
+    findings_bulk_action,
+)
 
 __all__ = [
     "BATCH_SIZE",
@@ -48,6 +58,7 @@ __all__ = [
     "ImportResult",
     "decision_set",
     "decisions_expire",
+    "decisions_from_vex",
     "findings_bulk_action",
     "scan_enqueue",
     "scan_import",

@@ -1,24 +1,33 @@
-"""One batch of parsed findings against the database: a fixed number of queries whatever the batch holds.
+"""Writing one import's findings: what the target already has is read once, new findings stream into the table as
+they are parsed, and the rest is written in a few set-based statements at the end.
 
-Look up the batch's fingerprints (one query) and decisions (one query), insert the new findings, update the changed
-ones, touch the unchanged ones, and upsert their sources.
+- ``Known``: the target's findings (fingerprint -> the columns a re-scan compares) and the component's decisions,
+  each read with one query at the start, so parsing never waits for the database.
+- New findings go to a ``RowStream``: on PostgreSQL one COPY for the whole import (the server inserts and indexes
+  while Python parses the next findings); elsewhere one INSERT per batch.
+- At the end (``FindingBatch.finish``): the findings reported twice in different batches, the changed and
+  regressed ones (bulk UPDATE; a new tool reporting a known finding changes it), last_seen_scan of the unchanged
+  ones (UPDATE by id), and the mitigation of what this scan no longer reports. A fixed number of statements per
+  10,000 rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+import orjson
 from django.db import connection
 from django.db.models import QuerySet
 
 from garrison.findings.fingerprints import fingerprint, package_key
-from garrison.findings.importers import ParsedFinding
-from garrison.findings.models import SEVERITY_RANK, Finding, FindingSource, FindingState, Scan, TriageDecision
-from garrison.findings.services.bulk_insert import BulkInsert
+from garrison.findings.importers import ParsedFinding, VexAnalysis
+from garrison.findings.models import SEVERITY_RANK, Finding, FindingState, Scan, TriageDecision
+from garrison.findings.services.bulk_insert import BulkInsert, RowStream
 
 if TYPE_CHECKING:
     from garrison.findings.services.imports import ImportCounts
@@ -35,9 +44,11 @@ UPDATED = (
     "last_seen_scan_id",
     "decision_id",
     "suppressed_by_id",
+    "tools",
     "updated_at",
 )
 LOADED = ("id", "fingerprint", *UPDATED)
+CHUNK = 10_000  # ids per UPDATE at the end
 
 
 def clip(value: str, limit: int | None = None) -> str:
@@ -60,12 +71,20 @@ def _line(value: int | None) -> int | None:
 
 
 def _among(queryset: QuerySet[Any], column: str, values: list[Any]) -> QuerySet[Any]:
-    """``filter(<column>__in=values)`` for a batch's thousands of values. On PostgreSQL one array parameter:
-    Django prepares each value of an IN list and psycopg re-parses a query with thousands of placeholders."""
+    """``filter(<column>__in=values)`` for thousands of values. On PostgreSQL one array parameter: Django
+    prepares each value of an IN list and psycopg re-parses a query with thousands of placeholders."""
     if connection.vendor != "postgresql":
         return queryset.filter(**{f"{column}__in": values})
-    quoted = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(column)}"
-    return queryset.extra(where=[f"{quoted} = ANY(%s)"], params=[values])  # noqa: S610 (names from the model)
+    field = queryset.model._meta.get_field(column)
+    target = field.target_field if field.is_relation else field
+    cast = "::uuid[]" if target.get_internal_type() == "UUIDField" else ""  # ids may come as text (see Known)
+    quoted = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(field.column)}"
+    return queryset.extra(where=[f"{quoted} = ANY(%s{cast})"], params=[values])  # noqa: S610 (names from the model)
+
+
+def _chunks(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 @dataclass(slots=True)
@@ -78,16 +97,71 @@ class _Item:
     tools: set[str] = field(default_factory=set)
 
 
+# The columns a re-scan compares, read for every finding of the target. Ids, links and the tools list are read as
+# text: making 100,000 UUID objects and parsing 100,000 JSON lists cost more than the query.
+KNOWN = ("fingerprint", *(name for name in LOADED if name not in ("fingerprint", "mitigated_at", "updated_at")))
+_AS_TEXT = frozenset({"id", "mitigated_by_scan_id", "last_seen_scan_id", "decision_id", "suppressed_by_id", "tools"})
+
+
+def text_id(value: Any) -> str | None:
+    """A UUID as the database gives it back as text: with dashes on PostgreSQL, 32 hex digits on SQLite."""
+    if value is None:
+        return None
+    return str(value) if connection.vendor == "postgresql" else value.hex
+
+
+class Known:
+    """What the target has before this import: its findings by fingerprint (a tuple of KNOWN), the component's
+    decisions (key -> text id) and the format and tools of the scans that last saw them (text id -> pair)."""
+
+    def __init__(self, scan: Scan) -> None:
+        quote = connection.ops.quote_name
+        cast = "::text" if connection.vendor == "postgresql" else ""
+        columns = ", ".join(f"{quote(c)}{cast if c in _AS_TEXT else ''}" for c in KNOWN)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {quote(Finding._meta.db_table)} WHERE target_key = %s",  # noqa: S608 (names from the model)
+                [scan.target_key],
+            )
+            self.findings: dict[str, tuple[Any, ...]] = {row[0]: row for row in cursor.fetchall()}
+        decisions = TriageDecision.objects.filter(component_id=scan.component_id).values_list("key", "pk")
+        self.decisions: dict[str, str | None] = {key: text_id(pk) for key, pk in decisions}
+        last_seen = {row[_LAST_SEEN] for row in self.findings.values()}
+        scans = Scan.objects.filter(pk__in=last_seen).values_list("pk", "format", "tool")
+        self.streams: dict[Any, tuple[str, str]] = {text_id(pk): (fmt, tool) for pk, fmt, tool in scans}
+
+
+_LAST_SEEN = KNOWN.index("last_seen_scan_id")
+_STATE = KNOWN.index("state")
+_ID = KNOWN.index("id")
+
+
 class FindingBatch:
+    """One import's findings, fed a batch at a time (``apply``) and written out by ``finish``."""
+
     def __init__(self, scan: Scan, rules: list[Rule], counts: ImportCounts, tools: set[str], now: datetime) -> None:
         self.scan = scan
         self.rules = rules
         self.counts = counts
         self.tools = tools
         self.now = now
+        self.known = Known(scan)
+        self.seen: set[bytes] = set()  # fingerprints reported so far, as 32-byte digests
+        self.again: dict[str, _Item] = {}  # reported again in a later batch: merged at the end
+        self.changed: list[Finding] = []
+        self.touched: list[Any] = []
+        self.vex: dict[str, VexAnalysis] = {}
+        constants: dict[str, Any] = {"component_id": scan.component_id, "release_line_id": scan.release_line_id}
+        constants |= {"service": scan.service, "target_key": scan.target_key, "created_at": now}
+        constants |= {"first_seen_scan_id": scan.pk, "last_seen_scan_id": scan.pk, "updated_at": now}
+        constants |= {"state": FindingState.ACTIVE.value, "is_regression": False}
+        constants |= {"mitigated_by_scan_id": None, "mitigated_at": None}
+        self.rows = RowStream(BulkInsert(Finding, constants))
+
+    # --- per batch --------------------------------------------------------------------------------------------
 
     def _merge(self, parsed: list[ParsedFinding]) -> dict[str, _Item]:
-        """Same fingerprint twice in the report: one finding, the highest severity, every tool."""
+        """Same fingerprint twice in the batch: one finding, the highest severity, every tool."""
         items: dict[str, _Item] = {}
         for p in parsed:
             fp, key = fingerprint(p)
@@ -101,6 +175,8 @@ class FindingBatch:
                 item.severity = severity
             item.tools.add(tool)
             self.tools.add(tool)
+            if p.vex is not None:
+                self.vex[key] = p.vex
         return items
 
     def _suppression(self, item: _Item) -> Any:
@@ -110,130 +186,136 @@ class FindingBatch:
         ids = frozenset(i.strip().upper() for i in (p.vulnerability_id, *p.aliases) if i)
         for rule in self.rules:
             if rule.matches(ids=ids, package_key=item.package_key, file_path=p.file_path, rule_id=p.rule_id.strip()):
-                return rule.pk
+                return text_id(rule.pk)
         return None
 
     def apply(self, parsed: list[ParsedFinding]) -> None:
-        scan = self.scan
-        items = self._merge(parsed)
-        found = _among(Finding.objects.filter(target_key=scan.target_key), "fingerprint", list(items))
-        existing = {row["fingerprint"]: row for row in found.values(*LOADED)}
-        keys = list({i.key for i in items.values()})
-        decisions = dict(
-            _among(TriageDecision.objects.filter(component_id=scan.component_id), "key", keys).values_list("key", "pk")
-        )
-        new: list[dict[str, Any]] = []
-        changed: list[Finding] = []
-        touched: list[Any] = []
-        sources: dict[str, list[Any]] = {}
-        new_sources: list[dict[str, Any]] = []
-        for fp, item in items.items():
+        decisions, known, seen = self.known.decisions, self.known.findings, self.seen
+        for fp, item in self._merge(parsed).items():
+            digest = bytes.fromhex(fp)
+            if digest in seen:
+                earlier = self.again.get(fp)
+                if earlier is not None:
+                    item.tools |= earlier.tools
+                    if SEVERITY_RANK[earlier.severity] > SEVERITY_RANK[item.severity]:
+                        item.severity = earlier.severity
+                self.again[fp] = item
+                continue
+            seen.add(digest)
             decision_id = decisions.get(item.key)
             suppressed_by = self._suppression(item)
-            row = existing.get(fp)
+            if suppressed_by is not None:
+                self.counts.suppressed += 1
+            row = known.get(fp)
             if row is None:
-                row = self._new_row(item, decision_id, suppressed_by)
-                new.append(row)
-                new_sources.extend({"id": uuid4(), "finding_id": row["id"], "tool": t} for t in item.tools)
-                continue
-            if self._refresh(row, item, decision_id, suppressed_by):
-                changed.append(Finding(**{name: row[name] for name in LOADED}))
+                self._add_new(item, decision_id, suppressed_by)
             else:
-                touched.append(row["id"])
-            for tool in item.tools:
-                sources.setdefault(tool, []).append(row["id"])
-        self._write(new, changed, touched)
-        self._write_sources(new_sources, sources)
+                self._refresh(row, item, decision_id, suppressed_by)
+        if connection.vendor != "postgresql":  # no COPY: write the batch's rows now
+            self.rows.flush()
 
-    def _write(self, new: list[dict[str, Any]], changed: list[Finding], touched: list[Any]) -> None:
-        scan, now = self.scan, self.now
-        if new:
-            constants: dict[str, Any] = {"component_id": scan.component_id, "release_line_id": scan.release_line_id}
-            constants |= {"service": scan.service, "target_key": scan.target_key, "created_at": now}
-            constants |= {"first_seen_scan_id": scan.pk, "last_seen_scan_id": scan.pk, "updated_at": now}
-            constants |= {"state": FindingState.ACTIVE.value, "is_regression": False}
-            constants |= {"mitigated_by_scan_id": None, "mitigated_at": None}
-            BulkInsert(Finding, constants).write(new)
-        if changed:
-            Finding.objects.bulk_update(changed, [name.removesuffix("_id") for name in UPDATED])
-        if touched:
-            _among(Finding.objects.all(), "id", touched).update(last_seen_scan=scan)
-
-    def _write_sources(self, new: list[dict[str, Any]], seen: dict[str, list[Any]]) -> None:
-        """Sources of new findings are new; those of known findings are touched, and created only if missing."""
-        scan, now = self.scan, self.now
-        BulkInsert(FindingSource, {"last_seen_scan_id": scan.pk, "created_at": now, "updated_at": now}).write(new)
-        for tool, finding_ids in seen.items():
-            rows = _among(FindingSource.objects.filter(tool=tool), "finding_id", finding_ids)
-            touched = rows.update(last_seen_scan=scan)
-            if touched < len(finding_ids):  # a scanner that had not reported these findings before
-                FindingSource.objects.bulk_create(
-                    [FindingSource(finding_id=pk, tool=tool, last_seen_scan_id=scan.pk) for pk in finding_ids],
-                    ignore_conflicts=True,
-                )
-
-    def _count(self, suppressed_by: Any) -> None:
-        if suppressed_by is not None:
-            self.counts.suppressed += 1
-
-    def _refresh(self, row: dict[str, Any], item: _Item, decision_id: Any, suppressed_by: Any) -> bool:
-        """Bring an existing finding up to this scan; True when more than last_seen_scan changed."""
+    def _add_new(self, item: _Item, decision_id: Any, suppressed_by: Any) -> None:
         p = item.parsed
-        again = row["last_seen_scan_id"] == self.scan.pk  # reported twice in this report, in different batches
-        severity = item.severity
-        if again and SEVERITY_RANK[row["severity"]] > SEVERITY_RANK[severity]:
-            severity = row["severity"]
+        self.counts.new += 1
+        pk = uuid4()
+        self.rows.add(
+            {
+                "id": pk,
+                "fingerprint": item.fingerprint,
+                "kind": str(p.kind),
+                "title": clip(p.title.strip(), 500) or clip(p.vulnerability_id or p.rule_id, 500) or "(untitled)",
+                "severity": item.severity,
+                "vulnerability_id": clip(p.vulnerability_id.strip(), 120),
+                "aliases": _texts(p.aliases, 120),
+                "cvss_v3_vector": clip(p.cvss_v3_vector, 200),
+                "cvss_v3_score": _score(p.cvss_v3_score),
+                "cvss_v4_vector": clip(p.cvss_v4_vector, 300),
+                "cvss_v4_score": _score(p.cvss_v4_score),
+                "cwes": [c for c in p.cwes if isinstance(c, int)],
+                "package_name": clip(p.package_name, 300),
+                "package_key": item.package_key,
+                "installed_version": clip(p.installed_version, 200),
+                "fixed_version": clip(p.fixed_version, 200),
+                "file_path": clip(p.file_path, 1000),
+                "line": _line(p.line),
+                "rule_id": clip(p.rule_id.strip(), 300),
+                "endpoint": clip(p.endpoint, 2000),
+                "parameter": clip(p.parameter, 300),
+                "description": clip(p.description),
+                "references": _texts(p.references),
+                "decision_key": item.key,
+                "decision_id": decision_id,
+                "suppressed_by_id": suppressed_by,
+                "tools": sorted(item.tools),
+            }
+        )
+
+    def _refresh(self, known: tuple[Any, ...], item: _Item, decision_id: Any, suppressed_by: Any) -> None:
+        """Bring a known finding up to this scan: changed (written whole at the end) or only touched."""
+        p = item.parsed
+        row = dict(zip(KNOWN, known, strict=True))
+        tools = orjson.loads(row["tools"]) if isinstance(row["tools"], str) else row["tools"]
         values: dict[str, Any] = {
             "title": clip(p.title, 500) or row["title"],
-            "severity": severity,
+            "severity": item.severity,
             "fixed_version": clip(p.fixed_version, 200),
             "installed_version": clip(p.installed_version, 200),
             "line": _line(p.line),
             "file_path": clip(p.file_path, 1000),
             "decision_id": decision_id,
             "suppressed_by_id": suppressed_by,
+            "tools": tools if item.tools.issubset(tools) else sorted(item.tools.union(tools)),
         }
         if row["state"] == FindingState.MITIGATED:
             values.update(state=FindingState.ACTIVE, is_regression=True, mitigated_by_scan_id=None, mitigated_at=None)
             self.counts.regressed += 1
-        elif not again:
+        else:
             self.counts.unchanged += 1
-        if not again:
-            self._count(suppressed_by)
-        changed = any(row[name] != value for name, value in values.items())
-        row.update(values, last_seen_scan_id=self.scan.pk, updated_at=self.now)
-        return changed
+        row["tools"] = tools
+        if any(row.get(name) != value for name, value in values.items()):
+            row.update(values, last_seen_scan_id=self.scan.pk, updated_at=self.now)
+            self.changed.append(Finding(**{name: row.get(name) for name in LOADED}))
+        else:
+            self.touched.append(row["id"])
 
-    def _new_row(self, item: _Item, decision_id: Any, suppressed_by: Any) -> dict[str, Any]:
-        """The varying columns of a new finding (BulkInsert adds the target, scan and time)."""
-        p = item.parsed
-        self.counts.new += 1
-        self._count(suppressed_by)
-        return {
-            "id": uuid4(),
-            "fingerprint": item.fingerprint,
-            "kind": str(p.kind),
-            "title": clip(p.title.strip(), 500) or clip(p.vulnerability_id or p.rule_id, 500) or "(untitled)",
-            "severity": item.severity,
-            "vulnerability_id": clip(p.vulnerability_id.strip(), 120),
-            "aliases": _texts(p.aliases, 120),
-            "cvss_v3_vector": clip(p.cvss_v3_vector, 200),
-            "cvss_v3_score": _score(p.cvss_v3_score),
-            "cvss_v4_vector": clip(p.cvss_v4_vector, 300),
-            "cvss_v4_score": _score(p.cvss_v4_score),
-            "cwes": [c for c in p.cwes if isinstance(c, int)],
-            "package_name": clip(p.package_name, 300),
-            "package_key": item.package_key,
-            "installed_version": clip(p.installed_version, 200),
-            "fixed_version": clip(p.fixed_version, 200),
-            "file_path": clip(p.file_path, 1000),
-            "line": _line(p.line),
-            "rule_id": clip(p.rule_id.strip(), 300),
-            "endpoint": clip(p.endpoint, 2000),
-            "parameter": clip(p.parameter, 300),
-            "description": clip(p.description),
-            "references": _texts(p.references),
-            "decision_key": item.key,
-            "decision_id": decision_id,
-            "suppressed_by_id": suppressed_by,
-        }
+    # --- at the end -------------------------------------------------------------------------------------------
+
+    def finish(self, scope_tool: str) -> None:
+        """Write what waited for the end; ``scope_tool`` is the scan's tools, known now (for mitigation)."""
+        self.rows.close()
+        for chunk in _chunks(self.changed, 1000):
+            Finding.objects.bulk_update(chunk, [name.removesuffix("_id") for name in UPDATED])
+        for ids in _chunks(self.touched):
+            _among(Finding.objects.all(), "id", ids).update(last_seen_scan=self.scan)
+        self._write_again()  # after the changed rows: it raises what they wrote
+        self._mitigate(scope_tool)
+
+    def _write_again(self) -> None:
+        """Findings reported again in a later batch: the highest severity, every tool (rare: a few rows)."""
+        scan = self.scan
+        for fps in _chunks(list(self.again), 1000):
+            rows = _among(Finding.objects.filter(target_key=scan.target_key), "fingerprint", fps)
+            merged = []
+            for finding in rows.only("id", "fingerprint", "severity", "tools"):
+                item = self.again[finding.fingerprint]
+                if SEVERITY_RANK[item.severity] > SEVERITY_RANK[finding.severity]:
+                    finding.severity = item.severity
+                finding.tools = sorted(item.tools.union(finding.tools))
+                merged.append(finding)
+            Finding.objects.bulk_update(merged, ["severity", "tools"])
+
+    def _mitigate(self, scope_tool: str) -> None:
+        """The target's active findings that the same kind of scan (format, and tools when the report names them)
+        reported last time and this one did not."""
+        scan, streams, seen = self.scan, self.known.streams, self.seen
+        stale = []
+        for fp, row in self.known.findings.items():
+            if row[_STATE] != FindingState.ACTIVE or bytes.fromhex(fp) in seen:
+                continue
+            fmt, tool = streams.get(row[_LAST_SEEN], ("", ""))
+            if fmt == scan.format and (not scope_tool or tool == scope_tool):
+                stale.append(row[_ID])
+        for ids in _chunks(stale):
+            self.counts.mitigated += _among(Finding.objects.all(), "id", ids).update(
+                state=FindingState.MITIGATED, mitigated_by_scan=scan, mitigated_at=self.now, updated_at=self.now
+            )

@@ -26,7 +26,7 @@ def _json(value: Any) -> Any:
 
 
 def _uuid_hex(value: Any) -> Any:
-    return None if value is None else value.hex
+    return value if value is None or isinstance(value, str) else value.hex  # str: already as SQLite keeps it
 
 
 def _decimal_text(value: Any) -> Any:
@@ -65,25 +65,26 @@ class BulkInsert:
                 self.fixed.append(None)
                 self.varying.append((index, field.attname, _converter(field)))
 
-    def _tuples(self, rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
-        out = []
-        for row in rows:
-            values = list(self.fixed)
-            for index, attname, convert in self.varying:
-                values[index] = convert(row[attname])
-            out.append(values)
-        return out
+    def tuple_of(self, row: dict[str, Any]) -> list[Any]:
+        values = list(self.fixed)
+        for index, attname, convert in self.varying:
+            values[index] = convert(row[attname])
+        return values
+
+    def copy_sql(self) -> str:
+        quote = connection.ops.quote_name
+        return f"COPY {quote(self.table)} ({', '.join(quote(f.column) for f in self.fields)}) FROM STDIN"
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
-        values = self._tuples(rows)
+        values = [self.tuple_of(row) for row in rows]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
-                with raw.copy(f"COPY {quote(self.table)} ({columns}) FROM STDIN") as copy:
+                with raw.copy(self.copy_sql()) as copy:
                     for value in values:
                         copy.write_row(value)
                 if connection.queries_logged:  # so query counts (tests, the benchmark) see it
@@ -92,3 +93,52 @@ class BulkInsert:
                 marks = ", ".join(["%s"] * len(self.fields))
                 insert = f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
                 cursor.executemany(insert, values)
+
+
+class RowStream:
+    """Rows written as they come. On PostgreSQL one COPY stays open across calls, so the server inserts and
+    indexes while the caller goes on; ``close`` ends it (call it before any other query on the connection: an
+    open COPY holds the connection). Elsewhere rows are kept until ``flush`` (or ``close``) inserts them at once."""
+
+    def __init__(self, insert: BulkInsert) -> None:
+        self.insert = insert
+        self.pending: list[dict[str, Any]] = []
+        self._copy: Any = None
+        self._context: Any = None
+        self._cursor: Any = None
+        self._count = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        if connection.vendor != "postgresql":
+            self.pending.append(row)
+            return
+        if self._copy is None:
+            connection.ensure_connection()
+            self._cursor = connection.connection.cursor()
+            self._context = self._cursor.copy(self.insert.copy_sql())
+            self._copy = self._context.__enter__()
+        self._copy.write_row(self.insert.tuple_of(row))
+        self._count += 1
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        self.insert.write(rows)
+
+    def close(self) -> None:
+        self.flush()
+        if self._copy is None:
+            return
+        self._copy = None
+        self._context.__exit__(None, None, None)
+        self._cursor.close()
+        if connection.queries_logged:  # so query counts (tests, the benchmark) see it
+            connection.queries_log.append({"sql": f"COPY {self.insert.table} ({self._count} rows)", "time": "0"})
+        self._count = 0
+
+    def abort(self) -> None:
+        """End an open COPY after an error, so the transaction can roll back (the rows are lost with it)."""
+        if self._copy is not None:
+            self._copy = None
+            failure = RuntimeError("import failed")
+            self._context.__exit__(RuntimeError, failure, None)
+            self._cursor.close()

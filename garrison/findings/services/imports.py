@@ -23,10 +23,11 @@ from garrison.audit import services as audit
 from garrison.audit.actions import AuditAction
 from garrison.core import clock
 from garrison.findings.importers import REGISTRY, Importer, Parsed, ParsedComponent, ParsedFinding, ParseError
-from garrison.findings.models import Finding, FindingState, InventoryComponent, Scan, ScanStatus, target_key
+from garrison.findings.models import InventoryComponent, Scan, ScanStatus, target_key
 from garrison.findings.services.batch import FindingBatch, clip
 from garrison.findings.services.reading import ReportStream, pick_importer
 from garrison.findings.services.suppressions import rules_for_target
+from garrison.findings.services.triage import decisions_from_vex
 from garrison.org.models import Component, ReleaseLine
 
 BATCH_SIZE = 2000
@@ -67,12 +68,13 @@ def _batches(items: Iterable[Parsed], size: int) -> Iterator[list[Parsed]]:
 
 
 class _Engine:
-    """One import into one Scan row (already saved). Holds the counts and the rules loaded once."""
+    """One import into one Scan row (already saved). Holds the counts, the rules loaded once and the findings."""
 
-    def __init__(self, scan: Scan, report: ReportStream, progress: Progress | None) -> None:
+    def __init__(self, scan: Scan, report: ReportStream, progress: Progress | None, actor: Any) -> None:
         self.scan = scan
         self.report = report
         self.progress = progress
+        self.actor = actor
         self.counts = ImportCounts()
         self.tools: set[str] = set()
         self.parsed = 0
@@ -80,37 +82,33 @@ class _Engine:
         self.now = clock.now()
         assert scan.component is not None
         self.rules = rules_for_target(component=scan.component, release_line=scan.release_line, now=self.now)
+        self.findings = FindingBatch(scan, self.rules, self.counts, self.tools, self.now)
 
     def run(self, items: Iterator[Parsed]) -> ImportCounts:
-        for batch in _batches(items, BATCH_SIZE):
-            findings = [p for p in batch if isinstance(p, ParsedFinding)]
-            components = [p for p in batch if isinstance(p, ParsedComponent)]
-            if findings:
-                FindingBatch(self.scan, self.rules, self.counts, self.tools, self.now).apply(findings)
-            if components:
-                self._inventory(components)
-            self.parsed += len(findings)
-            if self.progress is not None:
-                self.progress(self.report.size, self.parsed)
-        self.report.finish()
+        try:
+            for batch in _batches(items, BATCH_SIZE):
+                findings = [p for p in batch if isinstance(p, ParsedFinding)]
+                components = [p for p in batch if isinstance(p, ParsedComponent)]
+                if findings:
+                    self.findings.apply(findings)
+                if components:
+                    self.findings.rows.close()  # an open COPY holds the connection
+                    self._inventory(components)
+                self.parsed += len(findings)
+                if self.progress is not None:
+                    self.progress(self.report.size, self.parsed)
+            self.report.finish()
+        except BaseException:
+            self.findings.rows.abort()
+            raise
         self.scan.tool = clip(", ".join(sorted(self.tools)), 100)
-        self._mitigate()
+        self.findings.finish(self.scan.tool)
+        if self.findings.vex:
+            decisions_from_vex(scan=self.scan, statements=self.findings.vex, actor=self.actor)
         self._prune_inventory()
         c = self.counts
         c.total = c.new + c.unchanged + c.regressed
         return c
-
-    def _mitigate(self) -> None:
-        """ONE UPDATE: the target's active findings that the same kind of scan reported last time, not this time."""
-        scan = self.scan
-        stale = Finding.objects.filter(
-            target_key=scan.target_key, state=FindingState.ACTIVE, last_seen_scan__format=scan.format
-        )
-        if scan.tool:
-            stale = stale.filter(last_seen_scan__tool=scan.tool)
-        self.counts.mitigated = stale.exclude(last_seen_scan=scan).update(
-            state=FindingState.MITIGATED, mitigated_by_scan=scan, mitigated_at=self.now
-        )
 
     def _inventory(self, parsed: list[ParsedComponent]) -> None:
         scan = self.scan
@@ -183,7 +181,7 @@ def import_into(
     importer = pick_importer(report.head, fmt)
     scan.format = importer.name
     Component.objects.select_for_update().filter(pk=scan.component_id).first()  # one import per component at a time
-    engine = _Engine(scan, report, progress)
+    engine = _Engine(scan, report, progress, actor)
 
     def engine_parsed() -> int:
         return engine.parsed

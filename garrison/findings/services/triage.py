@@ -1,5 +1,5 @@
 """Triage decisions: set one (for every finding of the component with the same decision key), expire risk
-acceptances, and the pages' bulk actions."""
+acceptances, the pages' bulk actions, and the decisions a report's own VEX statements make."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from garrison.access.permissions import Permission
-from garrison.access.policy import can, require
+from garrison.access.policy import can, is_signed_in, require
 from garrison.audit import services as audit
 from garrison.audit.actions import AuditAction
 from garrison.core import clock
-from garrison.findings.models import DecisionState, Finding, Justification, Kind, TriageDecision
+from garrison.disclosure.status import FROM_CYCLONEDX_JUSTIFICATION, FROM_CYCLONEDX_STATE, ProductStatus
+from garrison.findings.importers.base import VexAnalysis
+from garrison.findings.models import DecisionState, Finding, Justification, Kind, Scan, TriageDecision
 from garrison.findings.services.suppressions import suppression_create
 from garrison.org.models import Component
 
@@ -203,16 +205,18 @@ def _bulk_decide(findings: QuerySet[Finding], state: str, reason: str, actor: An
             "updated_at",
         ],
     )
-    decision = TriageDecision.objects.filter(component_id=OuterRef("component_id"), key=OuterRef("decision_key"))
     keys_by_component: dict[Any, set[str]] = {}
     for c, k in pairs:
         keys_by_component.setdefault(c, set()).add(k)
     # One UPDATE per component (few), each limited to the chosen keys: no other (component, key) pair is touched.
-    return sum(
-        Finding.objects.filter(component_id=c, decision_key__in=keys).update(
-            decision=Subquery(decision.values("pk")[:1])
-        )
-        for c, keys in keys_by_component.items()
+    return sum(_link(c, keys) for c, keys in keys_by_component.items())
+
+
+def _link(component_id: Any, keys: set[str] | list[str]) -> int:
+    """Point the component's findings with these decision keys at the component's decision for their key."""
+    decision = TriageDecision.objects.filter(component_id=OuterRef("component_id"), key=OuterRef("decision_key"))
+    return Finding.objects.filter(component_id=component_id, decision_key__in=keys).update(
+        decision=Subquery(decision.values("pk")[:1])
     )
 
 
@@ -269,3 +273,113 @@ def findings_bulk_action(
         data={"action": action, "findings": [str(pk) for pk in ids], "changed": changed},
     )
     return changed
+
+
+VEX_CHUNK = 1000  # decision keys per query when VEX statements are recorded
+_VEX_REASON_MAX = 2000
+_VEX_WORD_MAX = 100  # a state or justification quoted in the reason (as the report wrote it)
+_FROM_PRODUCT_STATUS = {
+    ProductStatus.AFFECTED: DecisionState.AFFECTED,
+    ProductStatus.UNDER_INVESTIGATION: DecisionState.UNDER_INVESTIGATION,
+}
+
+
+def _vex_decision(vex: VexAnalysis) -> tuple[str, str] | None:
+    """(decision state, justification) for a CycloneDX analysis, or None for a state we do not know."""
+    state = vex.state.strip().lower()
+    if state == "false_positive":  # a CycloneDX state, not a product status: not in disclosure.status
+        return DecisionState.FALSE_POSITIVE, ""
+    status = FROM_CYCLONEDX_STATE.get(state)
+    if status is ProductStatus.FIXED:
+        return DecisionState.NOT_AFFECTED, Justification.VULNERABLE_CODE_NOT_PRESENT.value
+    if status is ProductStatus.NOT_AFFECTED:
+        justification = FROM_CYCLONEDX_JUSTIFICATION.get(vex.justification.strip().lower())
+        if justification is None:
+            return DecisionState.UNDER_INVESTIGATION, ""
+        return DecisionState.NOT_AFFECTED, justification.value
+    return None if status is None else (_FROM_PRODUCT_STATUS[status], "")
+
+
+def _shorten(value: str, limit: int) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
+
+
+def _vex_reason(scan: Scan, vex: VexAnalysis) -> str:
+    words = ", ".join(_shorten(w, _VEX_WORD_MAX) for w in (vex.state, vex.justification) if w.strip())
+    head = f"VEX statement in {_shorten(scan.file_name or scan.format or 'the report', 255)} ({words})"
+    detail = " ".join(vex.detail.split())
+    return _shorten(f"{head}: {detail}" if detail else head, _VEX_REASON_MAX)
+
+
+def _chunks(keys: list[str]) -> list[list[str]]:
+    return [keys[i : i + VEX_CHUNK] for i in range(0, len(keys), VEX_CHUNK)]
+
+
+def _undecided(component_id: Any, keys: list[str]) -> list[str]:
+    """The keys that have no decision in the component yet, in the order given (one query per chunk)."""
+    taken: set[str] = set()
+    for chunk in _chunks(keys):
+        found = TriageDecision.objects.filter(component_id=component_id, key__in=chunk).values_list("key", flat=True)
+        taken.update(found)
+    return [key for key in keys if key not in taken]
+
+
+def decisions_from_vex(*, scan: Scan, statements: dict[str, VexAnalysis], actor: Any) -> int:
+    """Record the VEX statements of an imported report as triage decisions of the scan's component.
+
+    ``statements`` maps a finding's decision key to what the report's VEX says about it. Called by the import,
+    inside its transaction, after the findings. Returns how many decisions were recorded.
+
+    CycloneDX states and justifications are read through ``garrison.disclosure.status`` (FROM_CYCLONEDX_*), then:
+    exploitable -> affected; in_triage -> under_investigation; false_positive -> false_positive; not_affected with
+    a justification we know -> not_affected with its CSAF/OpenVEX counterpart; resolved and resolved_with_pedigree
+    -> not_affected + vulnerable_code_not_present (the scanner sees a vulnerable version whose vulnerable code the
+    report says is fixed; the reason says "resolved"). A not_affected without a justification, or with one we do
+    not know, is recorded as under_investigation: no justification is invented, and the finding stays open until
+    a person confirms it (the report's words are in the reason). Other states are ignored.
+
+    A (component, key) that already has a decision (a person's, or an earlier report's VEX) keeps it. Nothing is
+    recorded unless the actor is a signed-in user who may triage the component (the statements then stay only in
+    the findings' descriptions). Every finding of the component with a recorded key is linked to its decision.
+    A fixed number of queries per VEX_CHUNK keys, and one DECISION_SET audit event on the scan when anything was
+    recorded (``states`` counts the decision states recorded).
+    """
+    if not statements or not is_signed_in(actor) or not can(actor, Permission.FINDING_TRIAGE, scan.component):
+        return 0
+    wanted = {key: (vex, decided) for key, vex in statements.items() if (decided := _vex_decision(vex)) is not None}
+    new: list[TriageDecision] = []
+    for key in _undecided(scan.component_id, sorted(wanted)):
+        vex, (state, justification) = wanted[key]
+        reason = _vex_reason(scan, vex)
+        _check(state, reason, justification)
+        new.append(
+            TriageDecision(
+                component_id=scan.component_id,
+                key=key,
+                state=state,
+                justification=justification,
+                reason=reason,
+                decided_by=actor,
+            )
+        )
+    if new:
+        _record_vex(scan, new, actor)
+    return len(new)
+
+
+@transaction.atomic  # here, not on decisions_from_vex: an import without VEX statements costs no query at all
+def _record_vex(scan: Scan, new: list[TriageDecision], actor: Any) -> None:
+    # ignore_conflicts: someone deciding one of these keys since _undecided keeps their decision.
+    TriageDecision.objects.bulk_create(new, batch_size=VEX_CHUNK, ignore_conflicts=True)
+    for chunk in _chunks([d.key for d in new]):
+        _link(scan.component_id, chunk)
+    states: dict[str, int] = {}
+    for d in new:
+        states[str(d.state)] = states.get(str(d.state), 0) + 1
+    audit.record(
+        action=AuditAction.DECISION_SET,
+        actor=actor,
+        target=scan,
+        data={"source": "vex", "component": str(scan.component_id), "decisions": len(new), "states": states},
+    )

@@ -15,7 +15,6 @@ from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.models import (
     DecisionState,
     Finding,
-    FindingSource,
     FindingState,
     Kind,
     Scan,
@@ -63,9 +62,9 @@ def add_finding(component: Component, n: int, **fields: Any) -> Finding:
         fingerprint=f"{n:064x}",
         first_seen_scan=scan,
         last_seen_scan=scan,
+        tools=[tool],
         **values,
     )
-    FindingSource.objects.create(finding=finding, tool=tool, last_seen_scan=scan)
     return finding
 
 
@@ -236,7 +235,7 @@ def test_finding_list_query_count_does_not_grow(personas, django_assert_num_quer
         assert len(api.get("/api/v1/findings").json()["items"]) == 30
 
 
-def test_finding_detail_has_sources_and_decision(personas):
+def test_finding_detail_has_its_tools_and_decision(personas):
     finding = add_finding(personas.world["core_api"], 1)
     api = api_client(personas.developer)
     response = api.post(
@@ -245,7 +244,7 @@ def test_finding_detail_has_sources_and_decision(personas):
     )
     assert response.status_code == 200
     body = api.get(f"/api/v1/findings/{finding.pk}").json()
-    assert [s["tool"] for s in body["sources"]] == ["Trivy"]
+    assert body["tools"] == ["Trivy"]
     assert body["decision_state"] == "not_affected"
     assert body["decision"]["key"] == "dep:CVE-2026-00001|pkg:pypi/certifi"
     assert body["decision"]["decided_by"]["email"] == "dev@example.org"

@@ -194,3 +194,9 @@ def test_normalise_path(path, expected):
 )
 def test_endpoint_template(url, expected):
     assert endpoint_template(url) == expected
+
+
+def test_an_unversioned_scoped_npm_package_keeps_its_scope():
+    """The "@" of an npm scope is not a version separator (it used to cut the whole name off)."""
+    assert package_key("pkg:npm/@angular/core") == package_key("pkg:npm/%40angular/core@17.0.1")
+    assert package_key("pkg:npm/@angular/core") == "pkg:npm/%40angular/core"

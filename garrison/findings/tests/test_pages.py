@@ -158,7 +158,7 @@ def test_bulk_by_developer_on_another_teams_finding_changes_nothing(personas):
 # --- one finding -----------------------------------------------------------------------------------------------
 
 
-def test_detail_shows_sources_and_the_triage_form_where_allowed(personas):
+def test_detail_shows_the_tools_and_the_triage_form_where_allowed(personas):
     own = add_finding(personas.world["core_api"], 1)
     other = add_finding(personas.world["billing"], 2)
     dev = personas.client("developer")

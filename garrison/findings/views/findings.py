@@ -78,7 +78,6 @@ def _detail_context(request: HttpRequest, finding: Finding, form: DecisionForm |
         form = DecisionForm(initial=initial)
     return {
         "finding": finding,
-        "sources": list(finding.sources.all()),
         "decision": decision,
         # counted among the findings the actor may see: rows on a release line hidden by its label stay uncounted
         "decision_covers": findings_visible_to(actor=request.user).filter(decision=decision).count() if decision else 0,
