@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 
 import orjson
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParseError, Severity
 from garrison.findings.importers.checkov import IMPORTERS, parse
-from garrison.findings.tests.importers.mutation import mutated
 
 FILES = {"checkov-report-0-vuln.json": 0, "checkov-report-1-vuln.json": 1, "checkov-report-many-vuln.json": 3}
 
@@ -125,29 +121,5 @@ def test_wrong_shape_is_a_parse_error(data, position):
     assert (error.value.format, error.value.position) == ("checkov", position)
 
 
-def test_truncated_report_is_a_parse_error():
-    data = _read("checkov-report-many-vuln.json")
-
-    with pytest.raises(ParseError) as error:
-        _parse(data[: len(data) // 2])
-
-    assert error.value.format == "checkov"
-
-
-def test_invalid_utf8_is_a_parse_error():
-    with pytest.raises(ParseError) as error:
-        _parse(_read("checkov-report-1-vuln.json").replace(b"terraform", b"terra\xfeform"))
-
-    assert error.value.format == "checkov"
-
-
 def test_registered_under_its_name():
     assert [i.name for i in IMPORTERS] == ["checkov"]
-
-
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_damaged_reports_parse_or_raise_parse_error(data):
-    damaged = data.draw(mutated(_read("checkov-report-1-vuln.json")))
-    with contextlib.suppress(ParseError):
-        list(parse(io.BytesIO(damaged)))

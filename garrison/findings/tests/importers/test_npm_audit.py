@@ -5,13 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParsedFinding, ParseError, Severity
 from garrison.findings.importers.npm_audit import parse_v6, parse_v7
-from garrison.findings.tests.importers.mutation import mutated
 
 pytestmark = pytest.mark.fixtures
 
@@ -181,39 +178,3 @@ def test_wrong_shape_raises_parse_error_with_position(data, position):
         _findings(parse_v7, data)
 
     assert (caught.value.format, caught.value.position) == ("npm-audit-7", position)
-
-
-@pytest.mark.parametrize(("folder", "name"), [("npm_audit", "many_vuln.json"), ("npm_audit_7_plus", "many_vulns.json")])
-def test_truncated_report_raises_parse_error(folder, name):
-    parse, fmt, _ = FIXTURES[(folder, name)]
-    data = _read(folder, name)
-
-    with pytest.raises(ParseError) as caught:
-        list(parse(io.BytesIO(data[: len(data) // 2])))
-
-    assert caught.value.format == fmt
-
-
-def test_invalid_utf8_raises_parse_error():
-    data = _read("npm_audit", "one_vuln.json").replace(b"growl", b"gr\xfeowl", 1)
-
-    with pytest.raises(ParseError) as caught:
-        _findings(parse_v6, data)
-
-    assert caught.value.format == "npm-audit"
-
-
-@pytest.mark.parametrize("key", [key for key, (_, _, count) in FIXTURES.items() if count])
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_damaged_report_parses_or_raises_parse_error(key, data):
-    parse, fmt, _ = FIXTURES[key]
-    damaged = data.draw(mutated(_read(*key)))
-
-    error = None
-    try:
-        list(parse(io.BytesIO(damaged)))
-    except ParseError as exc:
-        error = exc
-
-    assert error is None or error.format == fmt

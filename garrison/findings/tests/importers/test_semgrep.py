@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParseError, Severity, hash_snippet
 from garrison.findings.importers.semgrep import IMPORTERS, parse
-from garrison.findings.tests.importers.mutation import mutated
 
 FILES = {"empty.json": 0, "one_finding.json": 1, "many_findings.json": 3, "many_vulns.json": 48}
 
@@ -114,29 +110,5 @@ def test_wrong_shape_is_a_parse_error(data, position):
     assert (error.value.format, error.value.position) == ("semgrep", position)
 
 
-def test_truncated_report_is_a_parse_error():
-    data = _read("many_vulns.json")
-
-    with pytest.raises(ParseError) as error:
-        _parse(data[: len(data) // 2])
-
-    assert error.value.format == "semgrep"
-
-
-def test_invalid_utf8_is_a_parse_error():
-    with pytest.raises(ParseError) as error:
-        _parse(_read("one_finding.json").replace(b"WARNING", b"WARN\xc3\x28ING"))
-
-    assert error.value.format == "semgrep"
-
-
 def test_registered_under_its_name():
     assert [i.name for i in IMPORTERS] == ["semgrep"]
-
-
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_damaged_reports_parse_or_raise_parse_error(data):
-    damaged = data.draw(mutated(_read("one_finding.json")))
-    with contextlib.suppress(ParseError):
-        list(parse(io.BytesIO(damaged)))

@@ -5,13 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParseError, Severity
 from garrison.findings.importers.snyk import parse
-from garrison.findings.tests.importers.mutation import mutated
 
 pytestmark = pytest.mark.fixtures
 
@@ -153,34 +150,3 @@ def test_wrong_shape_raises_parse_error_with_position(data, position):
         _parse(data)
 
     assert (caught.value.format, caught.value.position) == ("snyk", position)
-
-
-def test_truncated_report_raises_parse_error():
-    data = _read("all-projects_many_vulns.json")
-
-    with pytest.raises(ParseError) as caught:
-        _parse(data[: len(data) // 2])
-
-    assert caught.value.format == "snyk"
-
-
-def test_invalid_utf8_raises_parse_error():
-    with pytest.raises(ParseError) as caught:
-        _parse(_read("single_project_one_vuln.json").replace(b"xmlsec", b"xml\xc3sec", 1))
-
-    assert caught.value.format == "snyk"
-
-
-@pytest.mark.parametrize("name", ["single_project_one_vuln.json", "all-projects_many_vulns.json"])
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_damaged_report_parses_or_raises_parse_error(name, data):
-    damaged = data.draw(mutated(_read(name)))
-
-    error = None
-    try:
-        _parse(damaged)
-    except ParseError as exc:
-        error = exc
-
-    assert error is None or error.format == "snyk"

@@ -5,14 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from garrison.core.tests.fixtures import shared_fixture
 from garrison.findings.importers.base import Kind, ParsedFinding, ParseError, Severity, hash_secret
 from garrison.findings.importers.purls import purl_for
 from garrison.findings.importers.trivy import parse
-from garrison.findings.tests.importers.mutation import mutated
 
 pytestmark = pytest.mark.fixtures
 
@@ -303,18 +300,3 @@ def test_purls_for_trivy_result_types():
         "pkg:maven/com.google.guava/guava@31.0",
         "",
     ]
-
-
-@pytest.mark.parametrize("name", list(FIXTURES))
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_damaged_report_parses_or_raises_parse_error(name, data):
-    damaged = data.draw(mutated(_read(name)))
-
-    error = None
-    try:
-        _parse(damaged)
-    except ParseError as exc:
-        error = exc
-
-    assert error is None or error.format == "trivy"
