@@ -75,8 +75,10 @@ lint: install
 	$(BIN)/python .ci/max_lines.py
 
 # Import benchmark (synthetic Trivy and SARIF reports) on SQLite (var/bench.sqlite3, fresh each time) and on
-# PostgreSQL (BENCH_PG, created if missing). It writes to these databases only.
+# PostgreSQL (BENCH_PG, created if missing), then on PostgreSQL the peak memory of one BENCH_STREAM_MB report per
+# format (a child process each; about a minute per gigabyte). It writes to these databases only.
 BENCH_SIZES ?= 10000,100000
+BENCH_STREAM_MB ?= 1024
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432/garrison_bench
 BENCH_KEY := bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 
@@ -87,7 +89,8 @@ bench-import: install
 	$(BIN)/garrison migrate > /dev/null && $(BIN)/garrison bench import --sizes $(BENCH_SIZES)
 	export GARRISON_SECRET_KEY=$(BENCH_KEY) DATABASE_URL=$(BENCH_PG); \
 	$(BIN)/python -m garrison.findings.bench.database "$$DATABASE_URL" && \
-	$(BIN)/garrison migrate > /dev/null && $(BIN)/garrison bench import --sizes $(BENCH_SIZES)
+	$(BIN)/garrison migrate > /dev/null && \
+	$(BIN)/garrison bench import --sizes $(BENCH_SIZES) --stream-mb $(BENCH_STREAM_MB)
 
 # Issue list benchmark: 100,000 issues over 50 security levels; p50/p95 of the list page and API for a developer and
 # a security lead, on SQLite (var/bench-issues.sqlite3, fresh) and PostgreSQL (BENCH_PG, topped up).

@@ -161,10 +161,14 @@ def expire_decisions() -> None:
 def bench_import(
     sizes: Annotated[str, typer.Option(help="Comma-separated finding counts.")] = "10000,100000",
     formats: Annotated[str, typer.Option("--formats", help="Comma-separated: trivy, sarif.")] = "trivy,sarif",
+    stream_mb: Annotated[
+        int, typer.Option("--stream-mb", help="Then import one report of this many MB per format; 0: skip.")
+    ] = 0,
 ) -> None:
-    """Time imports of synthetic reports on the configured database (it writes to it: use a scratch database)."""
+    """Time imports of synthetic reports on the configured database (it writes to it: use a scratch database);
+    with --stream-mb, also the peak memory of importing one report that big (each in a process of its own)."""
     django_ready()
-    from garrison.findings.bench.runner import run_bench
+    from garrison.findings.bench.runner import run_bench, run_memory
 
     try:
         numbers = [int(s) for s in sizes.split(",") if s.strip()]
@@ -173,6 +177,9 @@ def bench_import(
     names = [f.strip() for f in formats.split(",") if f.strip()]
     for line in run_bench(sizes=numbers, formats=names):
         typer.echo(line)
+    if stream_mb > 0:
+        for line in run_memory(megabytes=stream_mb, formats=names):
+            typer.echo(line)
 
 
 @bench_app.command("issues")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import json
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -81,6 +84,29 @@ def bench_one(fmt: str, n: int, workdir: Path, actor: Any) -> str:
         f"{connection.vendor:<10} {fmt:<6} {n:>8} {first:>8.2f} {n / first:>10.0f} {first_queries:>8} "
         f"{again:>10.2f} {again_queries:>8} {changed:>11} {_peak_mb():>11.0f}"
     )
+
+
+MEMORY_HEADER = (
+    f"{'db':<10} {'format':<6} {'report MB':>9} {'findings':>9} {'seconds':>8} {'findings/s':>10} {'peak RSS MB':>11}"
+)
+
+
+def run_memory(*, megabytes: int, formats: list[str]) -> Iterator[str]:
+    """One big first import per format, each in a child process (so that its peak is its own)."""
+    yield MEMORY_HEADER
+    for fmt in formats:
+        child = subprocess.run(  # noqa: S603 (our own module, our own interpreter)
+            [sys.executable, "-m", "garrison.findings.bench.memory", fmt, str(megabytes)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        got = json.loads(child.stdout.strip().splitlines()[-1])
+        rate = got["findings"] / got["seconds"] if got["seconds"] else 0
+        yield (
+            f"{connection.vendor:<10} {fmt:<6} {got['megabytes']:>9} {got['findings']:>9} {got['seconds']:>8} "
+            f"{rate:>10.0f} {got['peak_rss_mb']:>11}"
+        )
 
 
 def run_bench(*, sizes: list[int], formats: list[str]) -> Iterator[str]:

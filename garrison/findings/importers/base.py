@@ -179,6 +179,11 @@ def _loads(data: bytes, fmt: str, line: int | None = None) -> Any:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        try:  # orjson says "line 1, column 1" for bad UTF-8 wherever it is: find the byte (on the error path only)
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            where = f"line {line}, byte {bad.start}" if line else f"byte {bad.start}"
+            raise ParseError(fmt, "invalid UTF-8", where) from None
         raise ParseError(fmt, f"not valid JSON ({exc.msg})", f"line {line or exc.lineno}, column {exc.colno}") from None
     if too_deep:
         raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels")
@@ -195,11 +200,16 @@ def load_json(source: BinaryIO | bytes, fmt: str) -> Any:
 
 def load_json_lines(source: BinaryIO | bytes, fmt: str) -> Iterator[Any]:
     """JSON Lines / NDJSON: one document per non-empty line, each error naming its line."""
+    for _, value in numbered_json_lines(source, fmt):
+        yield value
+
+
+def numbered_json_lines(source: BinaryIO | bytes, fmt: str) -> Iterator[tuple[int, Any]]:
+    """(line number, document) for each non-empty line; the same errors as load_json_lines."""
     data = source if isinstance(source, bytes) else source.read()
     for number, raw in enumerate(data.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        yield _loads(raw, fmt, number)
+        if raw.strip():
+            yield number, _loads(raw, fmt, number)
 
 
 def load_xml(source: BinaryIO | bytes, fmt: str) -> Any:

@@ -22,6 +22,7 @@ from garrison.findings.importers.base import (
     ParseError,
     Severity,
     load_json,
+    numbered_json_lines,
     severity_from_score,
     severity_from_word,
     text,
@@ -124,13 +125,7 @@ def _finding(item: dict[str, Any]) -> ParsedFinding:
 
 
 def _lines(data: bytes) -> Iterator[tuple[str, Any]]:
-    for number, raw in enumerate(data.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            value = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise ParseError(FORMAT, f"not valid JSON ({exc.msg})", f"line {number}, column {exc.colno}") from None
+    for number, value in numbered_json_lines(data, FORMAT):
         yield f"line {number}", value
 
 

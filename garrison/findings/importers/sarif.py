@@ -316,6 +316,8 @@ def _location(result: dict[str, Any], run: _Run) -> tuple[str, int | None, str, 
     context = _text_of(_dict(physical.get("contextRegion")).get("snippet"))
     path = run.paths.get((uri, base_id)) if uri else ""
     if path is None:
+        if len(run.paths) >= _PATHS_KEPT:  # a cache, not a record: a run of a million files must not keep them all
+            run.paths.clear()
         path = run.paths[(uri, base_id)] = _resolve(uri, base_id, run)
     return path, _int(region.get("startLine")) or None, snippet, context
 
@@ -447,10 +449,11 @@ def _as_dependency(finding: ParsedFinding, vuln_id: str, message: str, info: _Ru
     finding.title = f"{head}: {summary}" if summary else head
 
 
+_PATHS_KEPT = 50_000
 _CONTEXT_KEYS = frozenset({"tool", "originalUriBaseIds", "artifacts", "properties", "versionControlProvenance"})
 
 
-def _findings(results: list[tuple[int, Any]], run: _Run, where: str, seen: dict[bytes, int]) -> Iterator[Parsed]:
+def _findings(results: list[tuple[int, Any]], run: _Run, where: str, seen: dict[int, int]) -> Iterator[Parsed]:
     for index, result in results:
         expect(isinstance(result, dict), FORMAT, "expected a result object", f"{where}[{index}]")
         if _str(result.get("kind")) in ("pass", "notApplicable"):
@@ -471,7 +474,7 @@ def _waits(result: Any, run: dict[str, Any]) -> bool:
     return _int(artifact.get("index")) is not None and not _str(artifact.get("uri"))
 
 
-def _run(stream: JsonStream, where: str, seen: dict[bytes, int]) -> Iterator[Parsed]:
+def _run(stream: JsonStream, where: str, seen: dict[int, int]) -> Iterator[Parsed]:
     """One run. Its results are streamed when the run's tool came before them (the SARIF spec's order, CodeQL's);
     when they come first (Go's and Semgrep's sorted keys), or need a part of the run that comes after them, they
     are held until the run's end, so every result is read with the whole run's rules, bases and artifacts."""
@@ -510,7 +513,7 @@ def parse(source: BinaryIO) -> Iterator[Parsed]:
     expect(kind == "object", FORMAT, 'expected a SARIF log: an object with "runs"', "$")
     keys = 0
     has_runs = False
-    seen: dict[bytes, int] = {}
+    seen: dict[int, int] = {}
     for key in stream.members():
         keys += 1
         if key != "runs":
@@ -528,13 +531,14 @@ def parse(source: BinaryIO) -> Iterator[Parsed]:
     expect(has_runs or not keys, FORMAT, 'expected a SARIF log: an object with "runs"', "$")
 
 
-def _number_repeats(finding: ParsedFinding, seen: dict[bytes, int]) -> None:
-    """Two results of one rule on the same code in one file (two identical lines) stay two findings. Keyed by a
-    digest, so that a million results do not keep a million paths alive."""
+def _number_repeats(finding: ParsedFinding, seen: dict[int, int]) -> None:
+    """Two results of one rule on the same code in one file (two identical lines) stay two findings. Keyed by 96
+    bits of a digest, so that a million results do not keep a million paths alive."""
     if not finding.code_fingerprint:
         return
     parts = (finding.rule_id, finding.file_path, finding.code_fingerprint)
-    key = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).digest()
+    key = int.from_bytes(digest)
     count = seen.get(key, 0)
     seen[key] = count + 1
     if count:

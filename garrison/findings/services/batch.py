@@ -82,6 +82,12 @@ def _among(queryset: QuerySet[Any], column: str, values: list[Any]) -> QuerySet[
     return queryset.extra(where=[f"{quoted} = ANY(%s{cast})"], params=[values])  # noqa: S610 (names from the model)
 
 
+def seen_key(fingerprint: str) -> int:
+    """The first 96 bits of a fingerprint, as an int: a set of millions of them stays small (about 70 bytes
+    each), and two different findings of one import share one with a chance of about n * n / 2**97."""
+    return int(fingerprint[:24], 16)
+
+
 def _chunks(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -146,7 +152,7 @@ class FindingBatch:
         self.tools = tools
         self.now = now
         self.known = Known(scan)
-        self.seen: set[bytes] = set()  # fingerprints reported so far, as 32-byte digests
+        self.seen: set[int] = set()  # fingerprints reported so far, as short keys (see seen_key)
         self.again: dict[str, _Item] = {}  # reported again in a later batch: merged at the end
         self.changed: list[Finding] = []
         self.touched: list[Any] = []
@@ -192,7 +198,7 @@ class FindingBatch:
     def apply(self, parsed: list[ParsedFinding]) -> None:
         decisions, known, seen = self.known.decisions, self.known.findings, self.seen
         for fp, item in self._merge(parsed).items():
-            digest = bytes.fromhex(fp)
+            digest = seen_key(fp)
             if digest in seen:
                 earlier = self.again.get(fp)
                 if earlier is not None:
@@ -310,7 +316,7 @@ class FindingBatch:
         scan, streams, seen = self.scan, self.known.streams, self.seen
         stale = []
         for fp, row in self.known.findings.items():
-            if row[_STATE] != FindingState.ACTIVE or bytes.fromhex(fp) in seen:
+            if row[_STATE] != FindingState.ACTIVE or seen_key(fp) in seen:
                 continue
             fmt, tool = streams.get(row[_LAST_SEEN], ("", ""))
             if fmt == scan.format and (not scope_tool or tool == scope_tool):

@@ -46,8 +46,8 @@ class Reader:
 LINE_COLUMN = r"line (\d+), column \d+"
 JSON_WORD = re.compile(rb'"[A-Za-z]{2}')
 READERS = {
-    "json": Reader(  # orjson, whole documents and JSON Lines
-        r"not valid JSON \(.+\)", LINE_COLUMN, r"not valid JSON \(.*UTF-8.*\)", LINE_COLUMN, JSON_WORD
+    "json": Reader(  # orjson, whole documents and JSON Lines (bad UTF-8: the byte, in the line for JSON Lines)
+        r"not valid JSON \(.+\)", LINE_COLUMN, r"invalid UTF-8", r"(?:line \d+, )?byte (\d+)", JSON_WORD
     ),
     "stream": Reader(  # jsonstream (Trivy, SARIF): characters for bad JSON, bytes for bad UTF-8
         r"not valid JSON \(.+\)", r"character (\d+)", r"invalid UTF-8", r"byte (\d+)", JSON_WORD
@@ -184,11 +184,11 @@ def test_invalid_utf8_is_a_parse_error(name, fmt, bad):
 
     assert re.fullmatch(reader.bad_utf8, error.message), error.message
     where = _number(reader.bad_utf8_at, error.position)
-    if kind == "stream":
-        assert where == at
-    elif kind == "json" and not _is_line_based(fmt, data):
-        # orjson checks the encoding before it parses: it names the start of the document, not the bad line
-        assert where in {1, _line_of(data, at)}
+    if kind == "stream" or (kind == "json" and not _is_line_based(fmt, data)):
+        assert error.position == f"byte {at}"
+    elif kind == "json":  # JSON Lines: the line, and the byte within it
+        line_start = data.rfind(b"\n", 0, at) + 1
+        assert error.position == f"line {_line_of(data, at)}, byte {at - line_start}"
     else:
         assert where == _line_of(data, at)
 

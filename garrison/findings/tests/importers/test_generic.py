@@ -279,7 +279,7 @@ def test_csv_short_rows_with_line_ends_are_read():
     ("parse", "fmt", "data", "position"),
     [
         (parse_csv, "generic-csv", CSV_HEADER + b"01/01/2024,Caf\xe9,1,,Low,d,,,,TRUE,TRUE,FALSE\n", "line 2"),
-        (parse_json, "generic-json", b'{"findings": [{"title": "Caf\xe9"}]}', "line 1, column 1"),
+        (parse_json, "generic-json", b'{"findings": [{"title": "Caf\xe9"}]}', "byte 28"),
     ],
 )
 def test_invalid_utf8_raises_parse_error(parse, fmt, data, position):
