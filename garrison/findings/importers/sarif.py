@@ -40,6 +40,7 @@ from garrison.findings.importers.jsonstream import JsonStream
 from garrison.findings.importers.purls import build_purl, purl_type
 from garrison.findings.importers.registry import Importer
 from garrison.findings.importers.scoring import v3_pair
+from garrison.findings.keyset import KeySet, key_of
 
 FORMAT = "sarif"
 
@@ -453,7 +454,7 @@ _PATHS_KEPT = 50_000
 _CONTEXT_KEYS = frozenset({"tool", "originalUriBaseIds", "artifacts", "properties", "versionControlProvenance"})
 
 
-def _findings(results: list[tuple[int, Any]], run: _Run, where: str, seen: dict[int, int]) -> Iterator[Parsed]:
+def _findings(results: list[tuple[int, Any]], run: _Run, where: str, seen: _Repeats) -> Iterator[Parsed]:
     for index, result in results:
         expect(isinstance(result, dict), FORMAT, "expected a result object", f"{where}[{index}]")
         if _str(result.get("kind")) in ("pass", "notApplicable"):
@@ -474,7 +475,7 @@ def _waits(result: Any, run: dict[str, Any]) -> bool:
     return _int(artifact.get("index")) is not None and not _str(artifact.get("uri"))
 
 
-def _run(stream: JsonStream, where: str, seen: dict[int, int]) -> Iterator[Parsed]:
+def _run(stream: JsonStream, where: str, seen: _Repeats) -> Iterator[Parsed]:
     """One run. Its results are streamed when the run's tool came before them (the SARIF spec's order, CodeQL's);
     when they come first (Go's and Semgrep's sorted keys), or need a part of the run that comes after them, they
     are held until the run's end, so every result is read with the whole run's rules, bases and artifacts."""
@@ -513,7 +514,7 @@ def parse(source: BinaryIO) -> Iterator[Parsed]:
     expect(kind == "object", FORMAT, 'expected a SARIF log: an object with "runs"', "$")
     keys = 0
     has_runs = False
-    seen: dict[int, int] = {}
+    seen = _Repeats()
     for key in stream.members():
         keys += 1
         if key != "runs":
@@ -531,18 +532,26 @@ def parse(source: BinaryIO) -> Iterator[Parsed]:
     expect(has_runs or not keys, FORMAT, 'expected a SARIF log: an object with "runs"', "$")
 
 
-def _number_repeats(finding: ParsedFinding, seen: dict[int, int]) -> None:
+@dataclass(slots=True)
+class _Repeats:
+    """(rule, file, code) seen so far in the log, and how often those seen more than once were."""
+
+    seen: KeySet = field(default_factory=KeySet)
+    counts: dict[int, int] = field(default_factory=dict)
+
+
+def _number_repeats(finding: ParsedFinding, repeats: _Repeats) -> None:
     """Two results of one rule on the same code in one file (two identical lines) stay two findings. Keyed by 96
-    bits of a digest, so that a million results do not keep a million paths alive."""
+    bits of a digest in a KeySet, so that millions of results do not keep millions of paths alive."""
     if not finding.code_fingerprint:
         return
     parts = (finding.rule_id, finding.file_path, finding.code_fingerprint)
-    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).digest()
-    key = int.from_bytes(digest)
-    count = seen.get(key, 0)
-    seen[key] = count + 1
-    if count:
-        finding.code_fingerprint = f"{finding.code_fingerprint}:{count}"
+    key = key_of(hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest())
+    if repeats.seen.add(key):
+        return
+    count = repeats.counts.get(key, 1)
+    repeats.counts[key] = count + 1
+    finding.code_fingerprint = f"{finding.code_fingerprint}:{count}"
 
 
 IMPORTERS: list[Importer] = [Importer(name=FORMAT, label="SARIF 2.1.0 (any tool)", sniff=sniff, parse=parse)]

@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 
 from garrison.findings.fingerprints import fingerprint, package_key
 from garrison.findings.importers import ParsedFinding, VexAnalysis
+from garrison.findings.keyset import KeySet, key_of
 from garrison.findings.models import SEVERITY_RANK, Finding, FindingState, Scan, TriageDecision
 from garrison.findings.services.bulk_insert import BulkInsert, RowStream
 
@@ -82,12 +83,6 @@ def _among(queryset: QuerySet[Any], column: str, values: list[Any]) -> QuerySet[
     return queryset.extra(where=[f"{quoted} = ANY(%s{cast})"], params=[values])  # noqa: S610 (names from the model)
 
 
-def seen_key(fingerprint: str) -> int:
-    """The first 96 bits of a fingerprint, as an int: a set of millions of them stays small (about 70 bytes
-    each), and two different findings of one import share one with a chance of about n * n / 2**97."""
-    return int(fingerprint[:24], 16)
-
-
 def _chunks(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -140,6 +135,19 @@ class Known:
 _LAST_SEEN = KNOWN.index("last_seen_scan_id")
 _STATE = KNOWN.index("state")
 _ID = KNOWN.index("id")
+_TITLE = KNOWN.index("title")
+_DECISION = KNOWN.index("decision_id")
+_SUPPRESSED = KNOWN.index("suppressed_by_id")
+_TOOLS = KNOWN.index("tools")
+assert KNOWN[_TITLE : _TITLE + len(REFRESHED)] == REFRESHED
+
+
+def _same_tools(stored: Any, tools: set[str]) -> bool:
+    """Whether the stored list (JSON text, as Known reads it) already names exactly these tools."""
+    if isinstance(stored, str) and stored == orjson.dumps(sorted(tools)).decode():
+        return True  # one tool (the usual case): the texts agree whatever the database's JSON spacing
+    listed = orjson.loads(stored) if isinstance(stored, str) else stored
+    return set(listed) == tools
 
 
 class FindingBatch:
@@ -152,7 +160,7 @@ class FindingBatch:
         self.tools = tools
         self.now = now
         self.known = Known(scan)
-        self.seen: set[int] = set()  # fingerprints reported so far, as short keys (see seen_key)
+        self.seen = KeySet()  # fingerprints reported so far (96-bit keys)
         self.again: dict[str, _Item] = {}  # reported again in a later batch: merged at the end
         self.changed: list[Finding] = []
         self.touched: list[Any] = []
@@ -198,8 +206,7 @@ class FindingBatch:
     def apply(self, parsed: list[ParsedFinding]) -> None:
         decisions, known, seen = self.known.decisions, self.known.findings, self.seen
         for fp, item in self._merge(parsed).items():
-            digest = seen_key(fp)
-            if digest in seen:
+            if not seen.add(key_of(fp)):
                 earlier = self.again.get(fp)
                 if earlier is not None:
                     item.tools |= earlier.tools
@@ -207,7 +214,6 @@ class FindingBatch:
                         item.severity = earlier.severity
                 self.again[fp] = item
                 continue
-            seen.add(digest)
             decision_id = decisions.get(item.key)
             suppressed_by = self._suppression(item)
             if suppressed_by is not None:
@@ -259,15 +265,27 @@ class FindingBatch:
     def _refresh(self, known: tuple[Any, ...], item: _Item, decision_id: Any, suppressed_by: Any) -> None:
         """Bring a known finding up to this scan: changed (written whole at the end) or only touched."""
         p = item.parsed
+        refreshed = (
+            clip(p.title, 500) or known[_TITLE],
+            item.severity,
+            clip(p.fixed_version, 200),
+            clip(p.installed_version, 200),
+            _line(p.line),
+            clip(p.file_path, 1000),
+        )
+        if (
+            known[_STATE] == FindingState.ACTIVE
+            and refreshed == known[_TITLE : _TITLE + len(REFRESHED)]
+            and (decision_id, suppressed_by) == (known[_DECISION], known[_SUPPRESSED])
+            and _same_tools(known[_TOOLS], item.tools)
+        ):  # the usual re-scan: only last_seen_scan moves (tuples compared, no dicts built)
+            self.counts.unchanged += 1
+            self.touched.append(known[_ID])
+            return
         row = dict(zip(KNOWN, known, strict=True))
         tools = orjson.loads(row["tools"]) if isinstance(row["tools"], str) else row["tools"]
-        values: dict[str, Any] = {
-            "title": clip(p.title, 500) or row["title"],
-            "severity": item.severity,
-            "fixed_version": clip(p.fixed_version, 200),
-            "installed_version": clip(p.installed_version, 200),
-            "line": _line(p.line),
-            "file_path": clip(p.file_path, 1000),
+        values: dict[str, Any] = dict(zip(REFRESHED, refreshed, strict=True))
+        values |= {
             "decision_id": decision_id,
             "suppressed_by_id": suppressed_by,
             "tools": tools if item.tools.issubset(tools) else sorted(item.tools.union(tools)),
@@ -316,7 +334,7 @@ class FindingBatch:
         scan, streams, seen = self.scan, self.known.streams, self.seen
         stale = []
         for fp, row in self.known.findings.items():
-            if row[_STATE] != FindingState.ACTIVE or seen_key(fp) in seen:
+            if row[_STATE] != FindingState.ACTIVE or key_of(fp) in seen:
                 continue
             fmt, tool = streams.get(row[_LAST_SEEN], ("", ""))
             if fmt == scan.format and (not scope_tool or tool == scope_tool):
