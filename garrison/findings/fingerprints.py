@@ -18,6 +18,7 @@ _GHSA = re.compile(r"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$", re.IGNORECASE)
 # purl types whose namespace and name compare without case (purl spec, "Known purl types").
 _CASE_INSENSITIVE_TYPES = frozenset({"pypi", "npm", "golang", "gem", "cargo", "github", "bitbucket", "hex"})
 _PEP503 = re.compile(r"[-_.]+")
+_VERSION_AT = re.compile(r"(?<=[^/])@")
 
 # Where CI systems and containers check code out: a path under one of these is the same file on every machine.
 _BUILD_ROOTS = [
@@ -66,11 +67,9 @@ def package_key(purl: str, name: str = "") -> str:
     purl = purl.strip()
     if purl[:4].lower() != "pkg:":
         return name.strip().lower() if not purl else purl.lower()
-    body = purl.split("#", 1)[0].split("?", 1)[0]
-    at = body.rfind("@")
-    if at > body.rfind("/"):  # the version follows the name; an "@" in a namespace (npm scopes) stays
-        body = body[:at]
-    return _versionless_key(body)
+    ptype, _, rest = purl.split("#", 1)[0].split("?", 1)[0][4:].lstrip("/").partition("/")
+    version = _VERSION_AT.search(rest)  # the first "@" that does not start a segment (npm scopes do)
+    return _versionless_key(f"pkg:{ptype}/{rest[: version.start()] if version else rest}")
 
 
 @lru_cache(maxsize=_CACHE)

@@ -80,12 +80,16 @@ class KeySet:
         self._low[slot] = key & _LOW
 
     def _resize(self, size: int) -> None:
-        old = [(h << 32) | lo for h, lo in zip(self._high, self._low, strict=True) if h or lo]
+        """Move every key into a table of ``size`` slots, reading the old arrays in place (a list of the keys as
+        Python ints would cost more than both tables)."""
+        highs, lows = self._high, self._low
         self._size = size
         self._high = array("Q", bytes(8 * size))
         self._low = array("I", bytes(4 * size))
-        for key in old:
-            self._store(self._find(key), key)
+        for h, lo in zip(highs, lows, strict=True):
+            if h or lo:
+                key = (h << 32) | lo
+                self._store(self._find(key), key)
 
     def _move_to_table(self) -> None:
         keys, self._small = self._small or set(), None

@@ -160,7 +160,7 @@ _CURLY_TO_SQUARE = bytes.maketrans(b"{}", b"[]")
 _STRING = re.compile(rb'"[^"]*"')
 
 
-def _too_deep(data: bytes) -> bool:
+def too_deep(data: bytes) -> bool:
     # '""' is an empty string or the end of one and the start of the next: either way no bracket is lost.
     quotes_and_brackets = (
         data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_QUOTE_OR_BRACKET).replace(b'""', b"")
@@ -175,7 +175,7 @@ def _too_deep(data: bytes) -> bool:
 
 def _loads(data: bytes, fmt: str, line: int | None = None) -> Any:
     """One document; ``line`` is where it starts in a JSON Lines file (else orjson's line)."""
-    too_deep = _too_deep(data)
+    deep = too_deep(data)
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -185,7 +185,7 @@ def _loads(data: bytes, fmt: str, line: int | None = None) -> Any:
             where = f"line {line}, byte {bad.start}" if line else f"byte {bad.start}"
             raise ParseError(fmt, "invalid UTF-8", where) from None
         raise ParseError(fmt, f"not valid JSON ({exc.msg})", f"line {line or exc.lineno}, column {exc.colno}") from None
-    if too_deep:
+    if deep:
         raise ParseError(fmt, f"nesting deeper than {MAX_DEPTH} levels")
     return value
 

@@ -25,15 +25,18 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from garrison.findings.importers.base import MAX_DEPTH, ParseError
+from garrison.findings.importers.base import MAX_DEPTH, ParseError, too_deep
 
 CHUNK = 1 << 20
-MAX_ELEMENT = 64 << 20  # characters: one finding (or one small value) bigger than this is not a report we read
+MAX_ELEMENT = 32 << 20  # characters: one finding (or one small value) bigger than this is not a report we read
 _SLACK = 1024  # an error this close to the end of the buffer may be the buffer's end: read more and try again
 _WHITESPACE = frozenset(" \t\n\r")
 _AFTER_NUMBER = frozenset(" \t\n\r,]}")
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?")
-_LONE_LOW = re.compile(r"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+# Escapes read left to right, so that an escaped backslash ("\\\\") is one unit: a surrogate pair, a lone
+# surrogate (the only one of the three that is 6 characters and a surrogate), or any other escaped character.
+_ESCAPES = re.compile(
+    r"\\(?:u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[dD][89a-fA-F][0-9a-fA-F]{2}|.)", re.S
+)
 
 
 def _not_json(name: str) -> Any:
@@ -157,7 +160,7 @@ class JsonStream:
 
     def _check(self, start: int, end: int) -> None:
         buf = self._buf
-        if buf.count("[", start, end) + buf.count("{", start, end) > MAX_DEPTH and _depth(buf[start:end]) > MAX_DEPTH:
+        if buf.count("[", start, end) + buf.count("{", start, end) > MAX_DEPTH and too_deep(_utf8(buf[start:end])):
             raise self.error(f"nesting deeper than {MAX_DEPTH} levels", self._base + start)
         if buf.find("\\u", start, end) != -1 and _has_lone_surrogate(buf[start:end]):
             raise self.error("not valid JSON (a lone UTF-16 surrogate escape)", self._base + start)
@@ -219,39 +222,12 @@ class JsonStream:
             raise self.error("not valid JSON (more text after the end of the document)")
 
 
-def _depth(text: str) -> int:
-    deepest = depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
 def _has_lone_surrogate(text: str) -> bool:
-    """A \\uD800-\\uDBFF escape not followed by a \\uDC00-\\uDFFF one, or a low one on its own (PostgreSQL and
-    UTF-8 cannot hold either). Escaped backslashes before a \\u are rare enough to be checked the slow way."""
-    for match in _ESCAPED_SURROGATE.finditer(text):
-        if len(match.group()) == 6 and _escaped_for_real(text, match.start()):
-            return True
-    return any(_escaped_for_real(text, m.start()) for m in _LONE_LOW.finditer(text))
+    """A \\uD800-\\uDFFF escape that is not half of a high-low pair (PostgreSQL and UTF-8 cannot hold it)."""
+    return any(len(match.group()) == 6 for match in _ESCAPES.finditer(text))
 
 
-def _escaped_for_real(text: str, at: int) -> bool:
-    """True when the backslash at ``at`` starts an escape (an even number of backslashes before it)."""
-    count = 0
-    while at - count - 1 >= 0 and text[at - count - 1] == "\\":
-        count += 1
-    return count % 2 == 0
+def _utf8(text: str) -> bytes:
+    """The element as bytes inside one more level (too_deep counts the top level as depth 0; an element is not
+    the top level)."""
+    return b"[" + text.encode("utf-8", "surrogatepass") + b"]"

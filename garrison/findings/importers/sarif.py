@@ -2,8 +2,9 @@
 
 Reading: streamed (jsonstream), one result at a time, when a run's ``tool`` comes before its ``results`` (the
 spec's order); tools that sort their keys (Semgrep, Go's encoder in Trivy) put results before the rules they need,
-so those are held until the end of their run, as are results naming an artifact by index before ``artifacts``.
-A run's ``originalUriBaseIds`` and ``properties`` are those read before its results (the spec's order).
+so those are held until the end of their run, as are results naming an artifact by index before ``artifacts``
+and (up to 20,000 of them) results naming a base id before ``originalUriBaseIds``. A run's ``properties`` (the
+image name or repository shown as the target) are those read before its results.
 
 Identity (``code_fingerprint``), first that exists: a ``fingerprints`` or ``partialFingerprints`` entry that is
 not about a position (CodeQL's ``primaryLocationLineHash`` / ``...StartColumnFingerprint`` are skipped: they
@@ -451,6 +452,7 @@ def _as_dependency(finding: ParsedFinding, vuln_id: str, message: str, info: _Ru
 
 
 _PATHS_KEPT = 50_000
+_HOLD_FOR_BASES = 20_000
 _CONTEXT_KEYS = frozenset({"tool", "originalUriBaseIds", "artifacts", "properties", "versionControlProvenance"})
 
 
@@ -464,15 +466,19 @@ def _findings(results: list[tuple[int, Any]], run: _Run, where: str, seen: _Repe
         yield finding
 
 
-def _waits(result: Any, run: dict[str, Any]) -> bool:
-    """True when the result's first location names an artifact by index and the run's ``artifacts`` are not read
-    yet. (Base ids are not waited for: the spec, and sorted keys, put ``originalUriBaseIds`` before ``results``;
-    a base id that is never defined leaves the path as written.)"""
-    if "artifacts" in run or not isinstance(result, dict):
+def _waits(result: Any, run: dict[str, Any], held: int) -> bool:
+    """True when the result's first location needs a part of the run not read yet: an artifact by index before
+    ``artifacts``, or a base id before ``originalUriBaseIds`` (a relative base changes the path, so the identity).
+    Base ids are waited for only while fewer than _HOLD_FOR_BASES results are held: many logs name ``%SRCROOT%``
+    and never define it, and a gigabyte of them must still stream (beyond that, bases that come after their
+    results are not applied)."""
+    if not isinstance(result, dict):
         return False
     location = _dict(next(iter(_list(result.get("locations"))), None))
     artifact = _dict(_dict(location.get("physicalLocation")).get("artifactLocation"))
-    return _int(artifact.get("index")) is not None and not _str(artifact.get("uri"))
+    if "artifacts" not in run and _int(artifact.get("index")) is not None and not _str(artifact.get("uri")):
+        return True
+    return "originalUriBaseIds" not in run and held < _HOLD_FOR_BASES and bool(_str(artifact.get("uriBaseId")))
 
 
 def _run(stream: JsonStream, where: str, seen: _Repeats) -> Iterator[Parsed]:
@@ -495,7 +501,7 @@ def _run(stream: JsonStream, where: str, seen: _Repeats) -> Iterator[Parsed]:
         context = _run_context(run) if "tool" in run else None
         for index in stream.elements():
             result = stream.value()
-            if context is None or _waits(result, run):
+            if context is None or _waits(result, run, len(held)):
                 held.append((index, result))
             else:
                 yield from _findings([(index, result)], context, f"{where}.results", seen)

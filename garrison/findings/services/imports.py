@@ -8,6 +8,8 @@ stops reporting it.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -31,6 +33,8 @@ from garrison.findings.services.triage import decisions_from_vex
 from garrison.org.models import Component, ReleaseLine
 
 BATCH_SIZE = 2000
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (bytes read, findings parsed)
 
@@ -186,7 +190,10 @@ def import_into(
     def engine_parsed() -> int:
         return engine.parsed
 
-    counts = engine.run(importer.parse(report.stream))
+    try:
+        counts = engine.run(importer.parse(report.stream))
+    except UnicodeEncodeError:  # a lone surrogate a reader let through: the database cannot store it
+        raise ParseError(importer.name, "text that is not valid Unicode (a lone UTF-16 surrogate)") from None
     _finish(scan, importer, report, counts, actor)
     return ImportResult(scan=scan, format=importer.name, counts=counts)
 
@@ -303,6 +310,10 @@ def scan_run(*, scan: Scan) -> Scan:
         _fail(scan, "the uploader may no longer import scans for this component")
     except OSError as exc:
         _fail(scan, f"the uploaded report cannot be read ({exc.strerror or exc.__class__.__name__})")
+    except Exception as exc:  # noqa: BLE001 (never leave a scan "running" for ever: fail it; log where, not the message,
+        where = traceback.extract_tb(exc.__traceback__)[-1]  # which may quote the report)
+        logger.error("import of scan %s failed: %s at %s:%s", scan.pk, type(exc).__name__, where.filename, where.lineno)
+        _fail(scan, "the import failed on an internal error; the administrators can see it in the log")
     finally:
         if scan.upload:
             scan.upload.delete(save=False)

@@ -98,6 +98,29 @@ def test_truncated_report_is_422_on_file_and_stores_nothing(personas):
     assert (Scan.objects.count(), Finding.objects.count()) == (0, 0)
 
 
+HOSTILE_TRIVY = (
+    b'{"SchemaVersion": 2, "Results": [{"Target": "t", "Class": "lang-pkgs", "Type": "pip", "Vulnerabilities": ['
+    b'{"VulnerabilityID": "CVE-2024-1", "PkgName": "p", "Description": "x\\\\uD800\\uDC00"}]}]}'
+)
+
+
+def test_a_lone_surrogate_is_422_not_a_crash(personas):
+    """PostgreSQL and UTF-8 cannot hold it; hidden behind an escaped backslash it once reached the database."""
+    response = upload(personas.triager, HOSTILE_TRIVY, "trivy.json", component="core-api")
+    assert response.status_code == 422
+    assert "lone UTF-16 surrogate" in errors(response)["file"]
+    assert (Scan.objects.count(), Finding.objects.count()) == (0, 0)
+
+
+def test_a_queued_report_that_cannot_be_read_fails_its_scan(personas, settings, django_capture_on_commit_callbacks):
+    settings.GARRISON_SYNC_IMPORT_BYTES = 10
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(personas.triager, HOSTILE_TRIVY, "trivy.json", component="core-api")
+    polled = api_client(personas.triager).get(f"/api/v1/scans/{response.json()['id']}").json()
+    assert (polled["status"], Finding.objects.count()) == ("failed", 0)
+    assert "lone UTF-16 surrogate" in polled["error"]
+
+
 def test_dry_run_counts_and_stores_nothing(personas):
     response = upload(personas.triager, b"[]", component="core-api", dry_run="true")
     assert response.status_code == 200

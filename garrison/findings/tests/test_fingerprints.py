@@ -200,3 +200,15 @@ def test_an_unversioned_scoped_npm_package_keeps_its_scope():
     """The "@" of an npm scope is not a version separator (it used to cut the whole name off)."""
     assert package_key("pkg:npm/@angular/core") == package_key("pkg:npm/%40angular/core@17.0.1")
     assert package_key("pkg:npm/@angular/core") == "pkg:npm/%40angular/core"
+
+
+@pytest.mark.parametrize(
+    "purl",
+    [
+        "pkg:github/actions/checkout@refs/heads/release/v4",
+        "pkg:github/actions/checkout@v4",
+        "pkg:github/actions/checkout",
+    ],
+)
+def test_a_version_holding_a_slash_is_still_cut(purl):
+    assert package_key(purl) == "pkg:github/actions/checkout"

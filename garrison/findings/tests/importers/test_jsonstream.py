@@ -118,6 +118,23 @@ def test_bad_json_is_a_parse_error_naming_the_format(data, message):
     assert caught.value.position.startswith("character ")
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'["x\\\\uD800\\uDC00"]',  # an escaped backslash, the text "uD800", then a lone low surrogate
+        b'["\\uD800\\uD800\\uDC00"]',  # a lone high one before a pair
+        b'["\\uDBFF"]',
+    ],
+)
+def test_lone_surrogates_after_other_escapes_are_refused(data):
+    with pytest.raises(ParseError, match="lone UTF-16 surrogate"):
+        _read_all(data)
+
+
+def test_a_surrogate_pair_after_an_escaped_backslash_is_read():
+    assert _read_all(b'["\\\\ \\ud83d\\ude00"]') == ["\\ \U0001f600"]
+
+
 def test_an_escaped_backslash_before_u_is_not_a_surrogate_escape():
     assert _stream(b'["\\\\ud800 is text"]').value() == ["\\ud800 is text"]
 

@@ -144,6 +144,14 @@ def test_a_result_naming_an_artifact_before_the_artifacts_waits_for_them():
     assert [f.file_path for f in _parse(orjson.dumps(log))] == ["x.go"]
 
 
+def test_a_result_naming_a_base_id_before_the_bases_waits_for_them():
+    location = {"physicalLocation": {"artifactLocation": {"uri": "app/a.py", "uriBaseId": "SRC"}}}
+    results = [{"ruleId": "R1", "message": {"text": "m"}, "locations": [location]}]
+    run = {"tool": {"driver": {"name": "S"}}, "results": results, "originalUriBaseIds": {"SRC": {"uri": "src/"}}}
+
+    assert [f.file_path for f in _parse(orjson.dumps({"runs": [run]}))] == ["src/app/a.py"]
+
+
 def _at_index(index: int) -> dict:
     return {"physicalLocation": {"artifactLocation": {"index": index}}}
 
