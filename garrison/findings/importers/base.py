@@ -226,6 +226,8 @@ def load_xml(source: BinaryIO | bytes, fmt: str) -> Any:
         return SafeET.fromstring(data)
     except DefusedXmlException as exc:
         raise ParseError(fmt, f"refused unsafe XML ({exc.__class__.__name__})") from None
+    except LookupError:  # <?xml encoding="..."?> naming an encoding that does not exist
+        raise ParseError(fmt, "not well-formed XML (it declares an unknown character encoding)", "line 1") from None
     except XmlError as exc:
         line, column = exc.position
         raise ParseError(

@@ -177,6 +177,16 @@ class JsonStream:
             for _ in self.members(depth + 1):
                 self.skip(depth + 1)
 
+    def empty(self) -> bool:
+        """True, with the document read, when it is nothing but whitespace or ``null`` (an empty report)."""
+        kind = self.kind()
+        if kind not in {"", "null"}:
+            return False
+        if kind:
+            self.value()
+        self.end()
+        return True
+
     def kind(self) -> str:
         """What the next value is: "object", "array", "string", "null", "other", or "" at the end."""
         char = self._peek()

@@ -3,7 +3,7 @@
 Reading: streamed (jsonstream), one result at a time, when a run's ``tool`` comes before its ``results`` (the
 spec's order); tools that sort their keys (Semgrep, Go's encoder in Trivy) put results before the rules they need,
 so those are held until the end of their run, as are results naming an artifact by index before ``artifacts``
-and (up to 20,000 of them) results naming a base id before ``originalUriBaseIds``. A run's ``properties`` (the
+and (up to 2,000 of them) results naming a base id before ``originalUriBaseIds``. A run's ``properties`` (the
 image name or repository shown as the target) are those read before its results.
 
 Identity (``code_fingerprint``), first that exists: a ``fingerprints`` or ``partialFingerprints`` entry that is
@@ -452,7 +452,7 @@ def _as_dependency(finding: ParsedFinding, vuln_id: str, message: str, info: _Ru
 
 
 _PATHS_KEPT = 50_000
-_HOLD_FOR_BASES = 20_000
+_HOLD_FOR_BASES = 2_000
 _CONTEXT_KEYS = frozenset({"tool", "originalUriBaseIds", "artifacts", "properties", "versionControlProvenance"})
 
 
@@ -511,12 +511,9 @@ def _run(stream: JsonStream, where: str, seen: _Repeats) -> Iterator[Parsed]:
 
 def parse(source: BinaryIO) -> Iterator[Parsed]:
     stream = JsonStream(source, FORMAT)
-    kind = stream.kind()
-    if kind in {"", "null"}:
-        if kind:
-            stream.value()
-        stream.end()
+    if stream.empty():
         return
+    kind = stream.kind()
     expect(kind == "object", FORMAT, 'expected a SARIF log: an object with "runs"', "$")
     keys = 0
     has_runs = False

@@ -281,12 +281,9 @@ def _results(stream: JsonStream, position: str, target: str) -> Iterator[ParsedF
 
 def parse(source: BinaryIO) -> Iterator[Parsed]:
     stream = JsonStream(source, FORMAT)
-    kind = stream.kind()
-    if kind in {"", "null"}:
-        if kind:
-            stream.value()
-        stream.end()
+    if stream.empty():
         return
+    kind = stream.kind()
     if kind == "array":  # Trivy before 0.20: a list of results
         yield from _results(stream, "$", "")
         stream.end()

@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 
 from garrison.access.errors import AccessDenied
 from garrison.access.permissions import Permission
@@ -185,6 +185,9 @@ def import_into(
     importer = pick_importer(report.head, fmt)
     scan.format = importer.name
     Component.objects.select_for_update().filter(pk=scan.component_id).first()  # one import per component at a time
+    if connection.vendor == "postgresql":  # a bulk load: see ADR 0006, "Writing an import"
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO off")
     engine = _Engine(scan, report, progress, actor)
 
     def engine_parsed() -> int:

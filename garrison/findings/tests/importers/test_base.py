@@ -46,3 +46,11 @@ def test_each_json_line_is_checked():
 def test_a_deep_document_that_is_not_json_is_reported_as_not_json():
     with pytest.raises(ParseError, match="not valid JSON"):
         load_json(_nested(MAX_DEPTH + 2) + b"x", "sarif")
+
+
+def test_xml_declaring_an_unknown_encoding_is_a_parse_error():
+    """Found by the mutation test: expat raised LookupError (a 500 on upload)."""
+    from garrison.findings.importers.base import load_xml
+
+    with pytest.raises(ParseError, match="unknown character encoding"):
+        load_xml(b'<?xml version="1.0" encoding="ttf-8"?><bom/>', "cyclonedx-xml")
