@@ -12,13 +12,14 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery, UUIDField, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from garrison.access.classification import visible_q
 from garrison.access.permissions import Permission
 from garrison.access.policy import can
-from garrison.findings.models import Finding, Scan, ScanStatus, Suppression, TriageDecision
+from garrison.findings.models import Finding, FindingState, Scan, ScanStatus, Suppression, TriageDecision
 from garrison.org.selectors import components_visible_to
 
 
@@ -143,7 +144,7 @@ def findings_filtered(
         tool=tool,
         vulnerability_id=vulnerability_id,
         package=package,
-    ).select_related("last_seen_scan")
+    )
     wanted = list(severities)
     if wanted:
         qs = qs.filter(severity__in=wanted)
@@ -156,6 +157,34 @@ def findings_filtered(
     return qs
 
 
+def with_last_seen(qs: QuerySet[Finding]) -> QuerySet[Finding]:
+    """Annotate ``seen_scan_id`` and ``seen_at``: the scan that last reported each finding, and when it ran.
+
+    A re-scan by the same format and tools does not rewrite the findings it reports unchanged (ADR 0006), and an
+    active finding was reported by every such scan since: its last scan is the newest finished one of its target
+    with the format and tools of the scan its row names. A mitigated finding's row names its last scan itself."""
+    latest = Scan.objects.filter(
+        target_key=OuterRef("target_key"),
+        format=OuterRef("last_seen_scan__format"),
+        tool=OuterRef("last_seen_scan__tool"),
+        status=ScanStatus.DONE,
+    ).order_by("-created_at")
+    active = Q(state=FindingState.ACTIVE)
+    stored_id, stored_at = F("last_seen_scan_id"), F("last_seen_scan__created_at")
+    return qs.annotate(
+        seen_scan_id=Case(
+            When(active, then=Coalesce(Subquery(latest.values("pk")[:1]), stored_id)),
+            default=stored_id,
+            output_field=UUIDField(),
+        ),
+        seen_at=Case(
+            When(active, then=Coalesce(Subquery(latest.values("created_at")[:1]), stored_at)),
+            default=stored_at,
+            output_field=DateTimeField(),
+        ),
+    )
+
+
 def severity_counts(qs: QuerySet[Finding]) -> dict[str, int]:
     """How many of ``qs`` have each severity: one GROUP BY query."""
     rows = qs.order_by().values("severity").annotate(n=Count("pk"))
@@ -166,13 +195,12 @@ def get_finding_for(*, actor: Any, pk: Any) -> Finding:
     """One finding with its scans and decision; Http404 when it does not exist or is hidden (same answer)."""
     qs = findings_visible_to(actor=actor).select_related(
         "first_seen_scan",
-        "last_seen_scan",
         "mitigated_by_scan",
         "decision__component",
         "decision__decided_by",
         "decision__approved_by",
     )
-    return _one(qs, pk)
+    return _one(with_last_seen(qs), pk)
 
 
 def get_scan_for(*, actor: Any, pk: Any) -> Scan:

@@ -15,7 +15,7 @@ from garrison.findings import services
 from garrison.findings.api import refs
 from garrison.findings.api.schemas import DecisionIn, FindingDetailOut, FindingPage
 from garrison.findings.models import DecisionState, FindingState, Kind, Severity
-from garrison.findings.selectors import findings_filtered, get_finding_for
+from garrison.findings.selectors import findings_filtered, get_finding_for, with_last_seen
 
 router = Router()
 
@@ -54,7 +54,7 @@ def list_findings(request: HttpRequest, query: Query[FindingQuery]) -> dict[str,
     actor = request.user
     require(actor, Permission.FINDING_VIEW)
     qs = findings_filtered(actor=actor, **query.filters(actor))
-    items, next_cursor = page(qs, cursor=query.cursor, limit=query.limit, keys=("created_at", "id"))
+    items, next_cursor = page(with_last_seen(qs), cursor=query.cursor, limit=query.limit, keys=("created_at", "id"))
     return {"items": items, "next_cursor": next_cursor}
 
 

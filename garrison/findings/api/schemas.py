@@ -110,6 +110,11 @@ class FindingOut(Schema):
     tools: list[str] = Field(description="The scanners that reported it (two scanners, one finding).")
 
     @staticmethod
+    def resolve_last_seen_scan_id(obj: Any) -> Any:
+        """The scan that last reported it (selectors.with_last_seen), not only the last one that wrote its row."""
+        return getattr(obj, "seen_scan_id", None) or obj.last_seen_scan_id
+
+    @staticmethod
     def resolve_suppressed(obj: Any) -> bool:
         return obj.suppressed_by_id is not None
 

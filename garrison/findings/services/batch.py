@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from garrison.findings.fingerprints import fingerprint, package_key
 from garrison.findings.importers import ParsedFinding, VexAnalysis
 from garrison.findings.keyset import KeySet, key_of
-from garrison.findings.models import SEVERITY_RANK, Finding, FindingState, Scan, TriageDecision
+from garrison.findings.models import SEVERITY_RANK, Finding, FindingState, Scan, ScanStatus, TriageDecision
 from garrison.findings.services.bulk_insert import BulkInsert, RowStream
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ class FindingBatch:
         self.seen = KeySet()  # fingerprints reported so far (96-bit keys)
         self.again: dict[str, _Item] = {}  # reported again in a later batch: merged at the end
         self.changed: list[Finding] = []
-        self.touched: list[Any] = []
+        self.touched: list[tuple[Any, Any]] = []  # (id, last_seen_scan id) of findings reported again unchanged
         self.vex: dict[str, VexAnalysis] = {}
         constants: dict[str, Any] = {"component_id": scan.component_id, "release_line_id": scan.release_line_id}
         constants |= {"service": scan.service, "target_key": scan.target_key, "created_at": now}
@@ -280,7 +280,7 @@ class FindingBatch:
             and _same_tools(known[_TOOLS], item.tools)
         ):  # the usual re-scan: only last_seen_scan moves (tuples compared, no dicts built)
             self.counts.unchanged += 1
-            self.touched.append(known[_ID])
+            self.touched.append((known[_ID], known[_LAST_SEEN]))
             return
         row = dict(zip(KNOWN, known, strict=True))
         tools = orjson.loads(row["tools"]) if isinstance(row["tools"], str) else row["tools"]
@@ -300,7 +300,7 @@ class FindingBatch:
             row.update(values, last_seen_scan_id=self.scan.pk, updated_at=self.now)
             self.changed.append(Finding(**{name: row.get(name) for name in LOADED}))
         else:
-            self.touched.append(row["id"])
+            self.touched.append((row["id"], row["last_seen_scan_id"]))
 
     # --- at the end -------------------------------------------------------------------------------------------
 
@@ -309,7 +309,12 @@ class FindingBatch:
         self.rows.close()
         for chunk in _chunks(self.changed, 1000):
             Finding.objects.bulk_update(chunk, [name.removesuffix("_id") for name in UPDATED])
-        for ids in _chunks(self.touched):
+        # An unchanged finding last seen by a scan of the same format and tools keeps its row as it is: its last
+        # scan is that stream's latest (selectors.with_last_seen), so rewriting every row of a re-scan is not needed.
+        # One last seen by another scanner moves over to this one (mitigation follows the last scanner to see it).
+        stream = (self.scan.format, scope_tool)
+        moved = [pk for pk, last in self.touched if self.known.streams.get(last) != stream]
+        for ids in _chunks(moved):
             _among(Finding.objects.all(), "id", ids).update(last_seen_scan=self.scan)
         self._write_again()  # after the changed rows: it raises what they wrote
         self._mitigate(scope_tool)
@@ -332,14 +337,27 @@ class FindingBatch:
         """The target's active findings that the same kind of scan (format, and tools when the report names them)
         reported last time and this one did not."""
         scan, streams, seen = self.scan, self.known.streams, self.seen
-        stale = []
+        stale: dict[tuple[str, str], list[Any]] = {}  # by the format and tools of the scan that last saw them
         for fp, row in self.known.findings.items():
             if row[_STATE] != FindingState.ACTIVE or key_of(fp) in seen:
                 continue
             fmt, tool = streams.get(row[_LAST_SEEN], ("", ""))
             if fmt == scan.format and (not scope_tool or tool == scope_tool):
-                stale.append(row[_ID])
-        for ids in _chunks(stale):
-            self.counts.mitigated += _among(Finding.objects.all(), "id", ids).update(
-                state=FindingState.MITIGATED, mitigated_by_scan=scan, mitigated_at=self.now, updated_at=self.now
-            )
+                stale.setdefault((fmt, tool), []).append(row[_ID])
+        for (fmt, tool), found in stale.items():
+            # Each was seen by every scan of its kind until this one: the latest of them is when it was last seen.
+            last = latest_scan(scan.target_key, fmt, tool, before=scan)
+            for ids in _chunks(found):
+                self.counts.mitigated += _among(Finding.objects.all(), "id", ids).update(
+                    state=FindingState.MITIGATED,
+                    mitigated_by_scan=scan,
+                    mitigated_at=self.now,
+                    updated_at=self.now,
+                    **({"last_seen_scan_id": last} if last is not None else {}),
+                )
+
+
+def latest_scan(target_key: str, fmt: str, tool: str, *, before: Scan) -> Any:
+    """The newest finished scan of a target with this format and tools, other than ``before``."""
+    scans = Scan.objects.filter(target_key=target_key, format=fmt, tool=tool, status=ScanStatus.DONE)
+    return scans.exclude(pk=before.pk).order_by("-created_at").values_list("pk", flat=True).first()

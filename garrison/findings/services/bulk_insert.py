@@ -3,7 +3,8 @@
 Django's bulk_create prepares every value through the field machinery and, on SQLite, splits a batch into
 INSERTs of 999 parameters (26 findings each); for an import of 100,000 findings that is most of the time. Here
 values are converted once per column type, constants once per batch, and one statement writes the batch.
-Only for plain inserts of rows that cannot exist yet (new findings and their sources): no signals, no conflicts.
+Only for plain inserts of rows that cannot exist yet (new findings): no signals, no conflicts. RowStream keeps one
+COPY open across calls, so the server inserts while the caller parses.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from garrison.findings.models import (
     Suppression,
     TriageDecision,
 )
+from garrison.findings.selectors import with_last_seen
 from garrison.findings.services import imports
 from garrison.findings.services.imports import ImportResult, scan_import
 from garrison.findings.tests.handmade import code, component, dep, handmade_format, report
@@ -81,7 +82,36 @@ def test_reimporting_the_same_report_changes_nothing(personas):
 
     assert (result.counts.new, result.counts.unchanged, result.counts.mitigated) == (0, 3, 0)
     assert set(Finding.objects.values_list("pk", flat=True)) == first_ids
-    assert Finding.objects.filter(last_seen_scan=result.scan).count() == 3
+    assert with_last_seen(Finding.objects.all()).filter(seen_scan_id=result.scan.pk).count() == 3
+
+
+def test_an_unchanged_re_scan_does_not_rewrite_its_findings_yet_they_show_it_as_last_seen(personas):
+    first = run(personas, [dep(1), dep(2)])
+
+    second = run(personas, [dep(1), dep(2)])
+    third = run(personas, [dep(1)])  # dep(2) is gone: mitigated, last seen by the second scan
+
+    assert Finding.objects.get(vulnerability_id="CVE-2024-10001").last_seen_scan_id == first.scan.pk  # not written
+    seen = {f.vulnerability_id: (f.state, f.seen_scan_id) for f in with_last_seen(Finding.objects.all())}
+    assert seen == {
+        "CVE-2024-10001": (FindingState.ACTIVE, third.scan.pk),
+        "CVE-2024-10002": (FindingState.MITIGATED, second.scan.pk),
+    }
+
+
+def test_a_finding_reported_by_another_scanner_moves_to_it(personas):
+    """The scanner that last saw a finding is the one whose next scan mitigates it (and the row says so)."""
+    run(personas, [dep(1)])  # Trivy
+    run(personas, [dep(1, tool="Grype")])  # a new tool: the row is written, last seen by Grype
+    by_trivy = run(personas, [dep(1)])  # unchanged, but last seen by Grype: it moves back to Trivy
+
+    finding = Finding.objects.get()
+    assert (finding.last_seen_scan_id, finding.tools) == (by_trivy.scan.pk, ["Grype", "Trivy"])
+
+    grype_again = run(personas, [dep(2, tool="Grype")])  # Grype no longer reports it: Trivy saw it last
+
+    assert grype_again.counts.mitigated == 0
+    assert Finding.objects.get(vulnerability_id="CVE-2024-10001").state == FindingState.ACTIVE
 
 
 def test_shifting_every_line_by_ten_creates_no_new_finding(personas):
@@ -142,7 +172,7 @@ def test_a_scan_of_another_format_does_not_mitigate_findings(personas, monkeypat
     assert Finding.objects.get(vulnerability_id="CVE-2024-10001").state == FindingState.ACTIVE
 
 
-def test_two_scanners_reporting_one_cve_in_one_package_make_one_finding_with_two_sources(personas):
+def test_two_scanners_reporting_one_cve_in_one_package_make_one_finding_with_both_tools(personas):
     grype = dep(
         1,
         tool="Grype",

@@ -20,7 +20,13 @@ from garrison.access.policy import can
 from garrison.findings import services
 from garrison.findings.forms import BulkActionForm, DecisionForm, FindingFilterForm
 from garrison.findings.models import Finding, Severity
-from garrison.findings.selectors import findings_filtered, findings_visible_to, get_finding_for, severity_counts
+from garrison.findings.selectors import (
+    findings_filtered,
+    findings_visible_to,
+    get_finding_for,
+    severity_counts,
+    with_last_seen,
+)
 from garrison.issues.selectors_listing import issues_of_finding
 from garrison.org.views.paging import paged
 
@@ -29,7 +35,7 @@ def _list_context(request: HttpRequest, bulk_form: BulkActionForm | None = None)
     actor = request.user
     filters = FindingFilterForm(request.GET, actor=actor)
     qs = findings_filtered(actor=actor, **filters.criteria())
-    context = paged(request, qs)
+    context = paged(request, with_last_seen(qs))
     counts = severity_counts(qs)
     context["severity_counts"] = [(value, label, counts.get(value, 0)) for value, label in Severity.choices]
     # Bulk actions need triage rights (per component: the service refuses the rows the actor may not triage).
