@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
+from garrison.core.forms import ServiceForm
 from garrison.disclosure.models import Advisory, CreditType
 from garrison.disclosure.services_edit import SEVERITIES
 from garrison.disclosure.status import Justification, ProductStatus
@@ -16,17 +16,6 @@ from garrison.org.models import Component, ReleaseLine
 from garrison.org.selectors import components_visible_to, release_lines_visible_to
 
 ZONES = sorted(zoneinfo.available_timezones())
-
-
-class ServiceForm(forms.Form):
-    """A form whose data goes to a service; the service's field errors come back onto the form."""
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 def _references_text(references: list[Any]) -> str:

@@ -1,5 +1,6 @@
 """Reads of advisories. A published advisory is public. Before that, an advisory is visible to holders of
-ADVISORY_VIEW who may see every security issue it grows out of (so an advisory never leaks an embargoed issue)."""
+ADVISORY_VIEW who may see every security issue it grows out of (so an advisory never leaks an embargoed issue) and
+every component and release line it names (so it never leaks a classified one)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from garrison.access.classification import visible_q
 from garrison.access.permissions import Permission
 from garrison.access.policy import can
-from garrison.disclosure.models import Advisory, DisclosureLevel
+from garrison.disclosure.models import Advisory, AdvisoryProduct, DisclosureLevel
 
 
 def public_advisories() -> QuerySet[Advisory]:
@@ -26,7 +28,15 @@ def advisories_visible_to(*, actor: Any) -> QuerySet[Advisory]:
     hidden_issue = through.objects.filter(advisory_id=OuterRef("pk")).exclude(
         securityissue_id__in=issues_visible_to(actor=actor).order_by().values("pk")
     )
-    return Advisory.objects.filter(Q(level=DisclosureLevel.PUBLIC, published_at__isnull=False) | ~Exists(hidden_issue))
+    # A product on a component or release line whose classification label the actor may not see hides the
+    # draft too (an imported advisory has no issue, and a product names the component).
+    seen = visible_q(actor, "component__classification") & (
+        Q(release_line__isnull=True) | visible_q(actor, "release_line__classification")
+    )
+    hidden_product = AdvisoryProduct.objects.filter(advisory_id=OuterRef("pk")).exclude(seen)
+    return Advisory.objects.filter(
+        Q(level=DisclosureLevel.PUBLIC, published_at__isnull=False) | (~Exists(hidden_issue) & ~Exists(hidden_product))
+    )
 
 
 def get_advisory_for(*, actor: Any, identifier: str) -> Advisory:

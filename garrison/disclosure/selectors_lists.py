@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from garrison.access.permissions import Permission
 from garrison.access.policy import can
 from garrison.disclosure.models import Advisory
 from garrison.disclosure.models_lists import DistributionList, PreNotification, Recipient
+from garrison.org.selectors import components_visible_to
 
 
 def lists_visible_to(*, actor: Any) -> QuerySet[DistributionList]:
     if not can(actor, Permission.ADVISORY_VIEW):
         return DistributionList.objects.none()
-    return DistributionList.objects.prefetch_related("recipients", "components", "clients").order_by("name")
+    # "components" and "clients" whole (they decide who receives what); the names shown are those the actor may
+    # see ("shown_components"), as a classified component's name must not appear.
+    shown = Prefetch("components", queryset=components_visible_to(actor=actor), to_attr="shown_components")
+    return DistributionList.objects.prefetch_related("recipients", "components", "clients", shown).order_by("name")
 
 
 def get_list_for(*, actor: Any, pk: Any) -> DistributionList:

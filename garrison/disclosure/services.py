@@ -300,6 +300,8 @@ def advisories_publish_due(now: datetime | None = None) -> list[str]:
     identifiers published."""
     now = now or clock.now()
     due = Advisory.objects.filter(level=DisclosureLevel.TRUSTED, embargo_ends_at__lte=now)
+    if settings.GARRISON_EMBARGO_END_ACTION != "publish":  # reminders go once: skip what was reminded already
+        due = due.filter(embargo_reminded_at__isnull=True)
     published = []
     for advisory in due:
         if settings.GARRISON_EMBARGO_END_ACTION == "publish":
@@ -347,7 +349,7 @@ def _remind(advisory: Advisory, now: datetime, why: str) -> None:
 
 def advisory_prenotify(*, actor: Any, advisory: Advisory, embargo_ends_at: datetime) -> Advisory:
     """Private -> trusted: the embargo starts now and ends at ``embargo_ends_at`` (stored in UTC), within the
-    deployment's maximum. (Sending to the distribution lists is the next step of issue 7: not built yet.)"""
+    deployment's maximum. Sending to the distribution lists is services_lists.advisory_send_prenotification."""
     require(actor, Permission.ADVISORY_PUBLISH)
     now = clock.now()
     check_embargo_end(embargo_ends_at, now)

@@ -170,6 +170,7 @@ class Target:
     time_zone: str
     pgp_public_key: str
     recipient: Recipient | None
+    client_id: Any = None  # the client whose contact this is (its label decides who may see the address)
 
 
 def lists_for(advisory: Advisory, lists: Iterable[Any] | None = None) -> list[DistributionList]:
@@ -190,7 +191,7 @@ def recipients_for(advisory: Advisory, lists: Iterable[Any] | None = None) -> li
         for r in dl.recipients.all():
             chosen.setdefault(r.email.lower(), Target(r.email, r.name, r.time_zone, r.pgp_public_key, r))
         for client in dl.clients.all():
-            contacts.extend(Target(c.email, c.name, "UTC", "", None) for c in client.contacts.all())
+            contacts.extend(Target(c.email, c.name, "UTC", "", None, client.pk) for c in client.contacts.all())
     for contact in contacts:
         chosen.setdefault(contact.email.lower(), contact)
     return sorted(chosen.values(), key=lambda t: t.email.lower())

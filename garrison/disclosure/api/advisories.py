@@ -154,7 +154,7 @@ def _fresh(actor: Any, identifier: str) -> dict[str, Any]:
     return _detail(get_advisory_for(actor=actor, identifier=identifier))
 
 
-@router.get("/advisories", response=AdvisoryPage, summary="Advisories you can see, newest first")
+@router.get("/advisories", response=AdvisoryPage, summary="Advisories you can see, oldest first")
 def list_advisories(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> dict[str, Any]:
     require(request.user, Permission.ADVISORY_VIEW)
     qs = advisories_visible_to(actor=request.user)

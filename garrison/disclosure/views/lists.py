@@ -163,10 +163,14 @@ def send(request: HttpRequest, identifier: str) -> HttpResponse:
                 messages.error(request, f"{failed} recipient(s) NOT sent: their OpenPGP key failed (see below).")
             messages.success(request, f"Pre-notification queued for {len(rows) - failed} recipient(s).")
             return redirect("distribution:send", identifier=advisory.identifier)
+    # Contacts of a client whose classification label the viewer may not see are counted, not shown.
+    shown_clients = set(clients_visible_to(actor=request.user).values_list("pk", flat=True))
+    targets = services_lists.recipients_for(advisory)
     context = {
         "advisory": advisory,
         "rows": prenotifications_of(advisory),
-        "targets": services_lists.recipients_for(advisory),
+        "targets": [t for t in targets if t.client_id is None or t.client_id in shown_clients],
+        "hidden_targets": sum(1 for t in targets if t.client_id is not None and t.client_id not in shown_clients),
         "can_send": can(request.user, Permission.ADVISORY_PUBLISH),
     }
     return render(request, "disclosure/lists_send.html", context, status=status)
