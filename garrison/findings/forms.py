@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
+from garrison.core.forms import ServiceForm
 from garrison.findings.importers import REGISTRY
 from garrison.findings.models import DecisionState, FindingState, Justification, Kind, Severity
 from garrison.org.models import Component, ReleaseLine
@@ -14,17 +14,6 @@ from garrison.org.selectors import components_visible_to, release_lines_visible_
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _YES_NO = [("", "Either"), ("yes", "Yes"), ("no", "No")]
-
-
-class ServiceForm(forms.Form):
-    """A form whose data goes to a service; the service's field errors come back onto the form."""
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class TargetChoices(ServiceForm):

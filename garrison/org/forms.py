@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from garrison.access.models import ClassificationLabel
 from garrison.access.permissions import Permission
 from garrison.access.policy import can
 from garrison.access.selectors import labels_assignable_by
 from garrison.accounts.models import User
+from garrison.core.forms import ServiceForm as CoreServiceForm
 from garrison.org.models import Component, ReleaseLineStatus, SupportStatus, Team
 from garrison.org.selectors import (
     components_visible_to,
@@ -24,7 +24,7 @@ from garrison.org.services import ContactData
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(CoreServiceForm):
     """A form whose data goes to a service; the service's field errors come back onto the form."""
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
@@ -40,13 +40,6 @@ class ServiceForm(forms.Form):
     @classmethod
     def initial_from(cls, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in cls.base_fields if hasattr(obj, name)}
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 def _label_field() -> forms.ModelChoiceField[ClassificationLabel]:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from garrison.core.forms import ServiceForm
 from garrison.issues.models import Exposure
 from garrison.issues.selectors import components_for_reports
 from garrison.issues.services import IncomingFile, ReportData
@@ -68,15 +69,6 @@ def incoming_files(uploads: list[UploadedFile]) -> list[IncomingFile]:
         )
         for f in uploads
     ]
-
-
-class ServiceForm(forms.Form):
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 def _text(label: str, *, rows: int = 0, help_text: str = "", required: bool = False, **kw: Any) -> forms.CharField:

@@ -9,7 +9,7 @@ from django import forms
 from garrison.access.roles import STAFF_ROLES, Role
 from garrison.accounts.models import User
 from garrison.accounts.selectors import users_visible_to
-from garrison.findings.forms import ServiceForm
+from garrison.core.forms import ServiceForm
 from garrison.org.models import Team
 from garrison.org.selectors import teams_visible_to
 

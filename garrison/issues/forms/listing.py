@@ -10,7 +10,7 @@ from django import forms
 from garrison.access.permissions import Permission
 from garrison.access.policy import can
 from garrison.accounts.models import User
-from garrison.findings.forms import ServiceForm
+from garrison.core.forms import ServiceForm
 from garrison.issues.models import Exposure, IssueLabel, IssueSeverity, IssueStatus, Priority, SecurityLevel
 from garrison.issues.selectors import IssueFilter, labels_all, levels_visible_to
 from garrison.issues.selectors_listing import owners_of_visible

@@ -20,25 +20,19 @@ from django.views.decorators.http import require_POST
 from garrison.access.decorators import forbidden, permission_required
 from garrison.access.errors import AccessDenied
 from garrison.access.permissions import Permission
+from garrison.core.forms import ServiceForm
 from garrison.issues import services
 from garrison.issues.models import DeadLetter, DeadLetterStatus
 from garrison.issues.selectors import can_see_issue, dead_letters_visible_to, get_dead_letter_for
 from garrison.org.views.paging import paged
 
 
-class DiscardForm(forms.Form):
+class DiscardForm(ServiceForm):
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why it needs no retry (spam, a test, handled by hand). Kept in the audit log.",
     )
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, errors in exc.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def _detail(request: HttpRequest, row: DeadLetter, form: DiscardForm | None = None, status: int = 200) -> HttpResponse:

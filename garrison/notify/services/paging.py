@@ -116,6 +116,7 @@ def pages_escalate_due(*, now: datetime) -> int:
         )[:200]
     )
     done = 0
+    everyone: list[Any] | None = None  # the escalation chain, read once per run (it does not depend on the page)
     for pk in due:
         with transaction.atomic():
             claimed = Page.objects.filter(
@@ -134,7 +135,9 @@ def pages_escalate_due(*, now: datetime) -> int:
             if page.issue.status not in OPEN_STATUSES:
                 continue
             paged = set(Page.objects.filter(issue_id=page.issue_id).values_list("user_id", flat=True))
-            chain = [u for u in escalation_chain(now) if u.pk not in paged]
+            if everyone is None:
+                everyone = list(escalation_chain(now))
+            chain = [u for u in everyone if u.pk not in paged]
             if chain:
                 _page(page.issue, chain[0], level=page.level + 1, now=now)
             else:

@@ -153,6 +153,24 @@ def test_acknowledgement_stops_the_escalation(rota, file_report, django_capture_
         services.page_acknowledge(actor=rota.security_lead, page=page)
 
 
+def test_a_late_acknowledgement_of_the_first_page_stops_the_escalated_one(
+    rota, file_report, django_capture_on_commit_callbacks
+):
+    """The person first paged answers after their page escalated: the next person's page escalates no further."""
+    file_report(exploited=True)
+    first = Page.objects.get()
+    assert _run(django_capture_on_commit_callbacks, first.escalate_at).escalated == 1
+    second = Page.objects.get(level=1)
+    assert second.escalate_at is not None
+
+    services.page_acknowledge(actor=rota.triager, page=first)
+
+    second.refresh_from_db()
+    assert second.escalate_at is None and second.acknowledged_at is None
+    assert _run(django_capture_on_commit_callbacks, clock.now() + timedelta(days=1)).escalated == 0
+    assert not Page.objects.filter(level=2).exists()
+
+
 def test_only_the_paged_person_or_a_lead_acknowledges(rota, file_report):
     file_report(exploited=True)
     page = Page.objects.get()
